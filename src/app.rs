@@ -1,0 +1,93 @@
+//! Assembles the portal from its configuration: database, files, mail, web
+//! state, background jobs.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+use crate::auth::PasswordHasher;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db;
+use crate::import::commit::ImportTarget;
+use crate::mail::render::MailContext;
+use crate::mail::sender::Mailer;
+use crate::mail::transport::{Sender, Transport};
+use crate::storage::FileStore;
+use crate::web::{self, AppState};
+
+/// Password hashes computed at once, at most.
+const PARALLEL_HASHES: usize = 2;
+
+/// The running parts of the portal.
+#[derive(Clone)]
+pub struct App {
+    /// What handlers use.
+    pub state: AppState,
+    /// The outbox sender.
+    pub mailer: Mailer,
+}
+
+impl App {
+    /// Opens everything the configuration names.
+    pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+        let store = db::open(&config.database_url)
+            .await
+            .with_context(|| format!("opening the database {}", config.database_url))?;
+        let files = FileStore::open(&config.storage).context("opening the report storage")?;
+        let transport = Transport::from_setting(&config.mail).context("reading the mail setting")?;
+        let mail_wake = Arc::new(Notify::new());
+
+        let mailer = Mailer {
+            store: store.clone(),
+            transport: Arc::new(transport),
+            sender: Arc::new(Sender {
+                from: config.mail_from.clone(),
+            }),
+            context: Arc::new(MailContext::from_config(&config)),
+            clock: clock.clone(),
+            wake: mail_wake.clone(),
+        };
+        let state = AppState {
+            config: Arc::new(config),
+            store,
+            files,
+            clock,
+            hasher: PasswordHasher::new(PARALLEL_HASHES)?,
+            mail_wake,
+        };
+        Ok(Self { state, mailer })
+    }
+
+    /// Where an import run now goes.
+    pub fn import_target(&self) -> ImportTarget<'_> {
+        ImportTarget {
+            store: self.state.store.as_ref(),
+            files: &self.state.files,
+            now: self.state.clock.now(),
+            timezone: self.state.config.timezone,
+            retention_months: self.state.config.retention_months,
+            lang: crate::domain::Lang::Fr,
+        }
+    }
+
+    /// Serves the portal on a bound listener, with the outbox sender running
+    /// beside it, until the future is dropped or the process is stopped.
+    pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
+        tokio::spawn(self.mailer.clone().run());
+        let service = web::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("serving HTTP")
+    }
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

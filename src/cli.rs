@@ -1,0 +1,109 @@
+//! The command line: `dosiport serve` and `dosiport import`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::app::App;
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::demo;
+use crate::import::commit::{ImportError, Imported, import_manifest};
+
+/// The dosimetry reports portal.
+#[derive(Debug, Parser)]
+#[command(name = "dosiport", version, about)]
+struct Cli {
+    /// Configuration file (default: ./dosiport.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the portal and its background jobs.
+    Serve {
+        /// Loads a small demo batch first if the database holds no report.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Imports a batch of reports described by a manifest (CSV).
+    Import {
+        /// The manifest; PDF paths in it are relative to its folder.
+        manifest: PathBuf,
+    },
+}
+
+/// Runs the command line; the exit code says whether it worked.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("dosiport: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = Config::load(cli.config.as_deref())?;
+    crate::telemetry::init();
+    match cli.command {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Import { manifest } => import(config, &manifest).await,
+    }
+}
+
+async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {
+    let listen = config.listen;
+    let app = App::open(config, Arc::new(SystemClock)).await?;
+    if with_demo {
+        demo::load(&app).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    println!("dosiport listens on {}", app.state.config.link("/"));
+    app.serve(listener).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import(config: Config, manifest: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let app = App::open(config, Arc::new(SystemClock)).await?;
+    let started = std::time::Instant::now();
+    match import_manifest(manifest, &app.import_target()).await {
+        Ok(Imported::Published(summary)) => {
+            println!(
+                "Imported {} reports ({} already present), {} new recipients invited, {} accounts \
+                 to notify, in {:.1} s.",
+                summary.reports,
+                summary.unchanged,
+                summary.recipients_created,
+                summary.accounts_notified,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Ok(Imported::NothingNew) => {
+            println!("Nothing to import: every report of this batch is already published.");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(ImportError::Refused(lines)) => {
+            eprintln!("Batch refused, nothing was imported ({} problem(s)):", lines.len());
+            for line in lines {
+                eprintln!("  {line}");
+            }
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(e.into()),
+    }
+
+    let pass = app.mailer.deliver_due().await?;
+    println!("Emails sent: {}; to retry by the server: {}.", pass.sent, pass.deferred);
+    Ok(ExitCode::SUCCESS)
+}

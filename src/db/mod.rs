@@ -1,0 +1,469 @@
+//! Storage of rows. [`Store`] is the interface the rest of the portal uses;
+//! each database is one implementation of it with its own migrations.
+
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::Lang;
+use crate::mail::Mail;
+
+pub use sqlite::SqliteStore;
+
+/// Why a storage operation failed. None of these is the user's fault.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The database answered with an error or could not be reached.
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+    /// The schema could not be brought up to date.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value could not be read back.
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// The database URL names a database this build does not support.
+    #[error("unsupported database URL {0:?} (expected sqlite://…)")]
+    Unsupported(String),
+}
+
+/// Opens the database named by the URL and brings its schema up to date.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>, DbError> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url).await?))
+    } else {
+        Err(DbError::Unsupported(url.to_owned()))
+    }
+}
+
+/// An account: a login email and, once set, a password.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// Row id.
+    pub id: i64,
+    /// Normalised email, the login.
+    pub email: String,
+    /// Argon2id PHC string, `None` before the first connection.
+    pub password_hash: Option<String>,
+    /// Language of the account's emails.
+    pub lang: Lang,
+}
+
+/// What a session allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// Everything the account may do.
+    Full,
+    /// Only setting the password (opened by an emailed link).
+    SetPassword,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::SetPassword => "set_password",
+        }
+    }
+
+    fn from_str(text: &str) -> Self {
+        if text == "full" {
+            Self::Full
+        } else {
+            Self::SetPassword
+        }
+    }
+}
+
+/// A session to record.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// Hash of the id held by the browser.
+    pub id_hash: String,
+    /// Whose session it is.
+    pub account_id: i64,
+    /// What it allows.
+    pub kind: SessionKind,
+    /// Whether it outlives the browser ("remember this browser").
+    pub remember: bool,
+    /// When it was opened.
+    pub now: DateTime<Utc>,
+    /// When it ends at the latest.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A live session, with what pages need of its account.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    /// Whose session it is.
+    pub account_id: i64,
+    /// The account's login.
+    pub email: String,
+    /// What it allows.
+    pub kind: SessionKind,
+    /// Whether the account has a password yet.
+    pub has_password: bool,
+    /// Whether it is a remembered session.
+    pub remember: bool,
+}
+
+/// A recipient new to the portal gets this code, if the batch creates it.
+#[derive(Debug, Clone)]
+pub struct NewCode {
+    /// Hash to store.
+    pub hash: String,
+    /// Code to email (grouped), only used in the invitation.
+    pub display: String,
+}
+
+/// One report of a batch, already checked.
+#[derive(Debug, Clone)]
+pub struct PlannedReport {
+    /// Data row in the manifest, for messages.
+    pub row: usize,
+    /// Report number.
+    pub number: String,
+    /// Recipient's code.
+    pub recipient_code: String,
+    /// Recipient's name.
+    pub recipient_name: String,
+    /// Recipient's contact address, verbatim.
+    pub recipient_email: String,
+    /// Start of the period measured.
+    pub period_start: NaiveDate,
+    /// End of the period measured.
+    pub period_end: NaiveDate,
+    /// Report kind.
+    pub kind: &'static str,
+    /// Issue date.
+    pub issued_on: NaiveDate,
+    /// SHA-256 of the PDF, the file's storage key.
+    pub sha256: String,
+    /// Size of the PDF.
+    pub size: u64,
+    /// Original file name.
+    pub file_name: String,
+    /// Code for the recipient if this batch creates it.
+    pub new_code: NewCode,
+}
+
+/// A checked batch to commit at once.
+#[derive(Debug, Clone)]
+pub struct ImportPlan {
+    /// Where it came from (manifest path), for the record.
+    pub source: String,
+    /// The reports.
+    pub reports: Vec<PlannedReport>,
+    /// Publication time.
+    pub now: DateTime<Utc>,
+    /// Last day reports published now stay available.
+    pub available_until: NaiveDate,
+}
+
+/// A report that already exists with other content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// Data row in the manifest.
+    pub row: usize,
+    /// The report number.
+    pub number: String,
+}
+
+/// What committing a batch did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// The batch was committed.
+    Imported(ImportSummary),
+    /// Every report was already there, identical: nothing changed.
+    NothingNew,
+    /// Some reports exist with other content: nothing changed.
+    Conflicts(Vec<Conflict>),
+}
+
+/// Counts of a committed batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// The batch's id.
+    pub batch_id: i64,
+    /// Reports added.
+    pub reports: usize,
+    /// Reports of the batch already present, identical.
+    pub unchanged: usize,
+    /// Recipients created (each invited).
+    pub recipients_created: usize,
+    /// Accounts told of new reports.
+    pub accounts_notified: usize,
+    /// Recipients invited, with the codes their invitation holds.
+    pub invited: Vec<Invitation>,
+}
+
+/// An invitation queued by an import.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Invitation {
+    /// The recipient's name.
+    pub recipient_name: String,
+    /// The report number of the invitation.
+    pub report_number: String,
+    /// The security code of the invitation.
+    pub security_code: String,
+}
+
+impl std::fmt::Debug for Invitation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Invitation({}, {})", self.recipient_name, self.report_number)
+    }
+}
+
+/// What a registration's first step needs to know of a report number.
+#[derive(Debug, Clone)]
+pub struct RecipientAuth {
+    /// Recipient row id.
+    pub recipient_id: i64,
+    /// Its name.
+    pub recipient_name: String,
+    /// Hash of its security code.
+    pub code_hash: String,
+    /// Its owner, if registered.
+    pub owner_account_id: Option<i64>,
+}
+
+/// A registration between its first step and the confirmation email.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// Recipient whose codes were proven.
+    pub recipient_id: i64,
+    /// Recipient's name, for display.
+    pub recipient_name: String,
+    /// The report number typed.
+    pub report_number: String,
+    /// The email chosen at step 2.
+    pub email: Option<String>,
+}
+
+/// Asking for a registration confirmation email.
+#[derive(Debug, Clone)]
+pub struct StartConfirmation {
+    /// The recipient.
+    pub recipient_id: i64,
+    /// The normalised email.
+    pub email: String,
+    /// Hash of the link's token.
+    pub token_hash: String,
+    /// Now.
+    pub now: DateTime<Utc>,
+    /// When the link dies.
+    pub expires_at: DateTime<Utc>,
+    /// The email to queue.
+    pub mail: Mail,
+    /// Its language.
+    pub lang: Lang,
+    /// Who certified, for the audit trail.
+    pub client_addr: String,
+}
+
+/// What opening a confirmation link came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmOutcome {
+    /// A new account owns the recipient; it has no password yet.
+    AccountCreated {
+        /// The new account.
+        account_id: i64,
+    },
+    /// An existing account now also owns the recipient.
+    AccessAdded {
+        /// The account.
+        account_id: i64,
+        /// Whether it already had a password.
+        has_password: bool,
+    },
+    /// This registration was already completed.
+    AlreadyDone,
+    /// Another email owns the recipient; nothing changed.
+    TakenByOther,
+    /// The link is too old.
+    Expired,
+    /// No such link.
+    Invalid,
+}
+
+/// Filter and page of the reports list.
+#[derive(Debug, Clone, Default)]
+pub struct ReportQuery {
+    /// Only this recipient.
+    pub recipient_id: Option<i64>,
+    /// Only reports issued that year.
+    pub year: Option<i32>,
+    /// Page number, from 1.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+}
+
+/// A row of the reports list.
+#[derive(Debug, Clone)]
+pub struct ReportListItem {
+    /// Row id, used in download links.
+    pub id: i64,
+    /// Report number.
+    pub number: String,
+    /// Recipient's name.
+    pub recipient_name: String,
+    /// Recipient's code.
+    pub recipient_code: String,
+    /// Period start.
+    pub period_start: String,
+    /// Period end.
+    pub period_end: String,
+    /// Report kind.
+    pub kind: String,
+    /// Issue date.
+    pub issued_on: String,
+    /// Publication time.
+    pub published_at: DateTime<Utc>,
+    /// Last day of availability.
+    pub available_until: String,
+    /// Size of the PDF.
+    pub size: i64,
+    /// Not yet downloaded by this account.
+    pub is_new: bool,
+}
+
+/// One page of reports with the total count.
+#[derive(Debug, Clone)]
+pub struct ReportPage {
+    /// The rows of this page.
+    pub items: Vec<ReportListItem>,
+    /// Rows matching the filter.
+    pub total: i64,
+}
+
+/// A recipient in an account's access.
+#[derive(Debug, Clone)]
+pub struct AccessRecipient {
+    /// Row id.
+    pub id: i64,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Whether the account owns it (else it is delegated).
+    pub owned: bool,
+}
+
+/// What a download needs of a report, once access is proven.
+#[derive(Debug, Clone)]
+pub struct ReportFile {
+    /// Row id.
+    pub id: i64,
+    /// Report number.
+    pub number: String,
+    /// Storage key.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Original name.
+    pub file_name: String,
+    /// Publication time, as Last-Modified.
+    pub published_at: DateTime<Utc>,
+}
+
+/// An email due for sending.
+#[derive(Debug, Clone)]
+pub struct OutboxItem {
+    /// Row id: increasing in order of queueing.
+    pub id: i64,
+    /// Address.
+    pub to: String,
+    /// Language.
+    pub lang: Lang,
+    /// What to say.
+    pub mail: Mail,
+    /// When it was queued.
+    pub created_at: DateTime<Utc>,
+    /// Earlier failed attempts.
+    pub attempts: i64,
+}
+
+/// Access to the portal's rows.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Commits a checked batch at once: recipients, reports, invitations and
+    /// notifications, or nothing.
+    async fn import_batch(&self, plan: &ImportPlan) -> Result<ImportOutcome, DbError>;
+
+    /// The recipient of a report number, for the first registration step.
+    async fn recipient_for_report(&self, number: &str) -> Result<Option<RecipientAuth>, DbError>;
+
+    /// Records a registration draft.
+    async fn create_draft(&self, id_hash: &str, draft: &Draft, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<(), DbError>;
+    /// A live draft.
+    async fn draft(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Option<Draft>, DbError>;
+    /// Sets the draft's email.
+    async fn set_draft_email(&self, id_hash: &str, email: &str) -> Result<(), DbError>;
+    /// Forgets a draft.
+    async fn delete_draft(&self, id_hash: &str) -> Result<(), DbError>;
+
+    /// Records the certification, the confirmation token and its email at once.
+    async fn start_confirmation(&self, start: &StartConfirmation) -> Result<(), DbError>;
+    /// Consumes a confirmation token and gives the recipient its owner.
+    async fn confirm_registration(&self, token_hash: &str, now: DateTime<Utc>) -> Result<ConfirmOutcome, DbError>;
+
+    /// The account with this normalised email.
+    async fn account_by_email(&self, email: &str) -> Result<Option<Account>, DbError>;
+    /// The account with this id.
+    async fn account(&self, id: i64) -> Result<Option<Account>, DbError>;
+    /// Sets an account's password hash.
+    async fn set_password(&self, account_id: i64, hash: &str) -> Result<(), DbError>;
+
+    /// Records a session.
+    async fn create_session(&self, session: &NewSession) -> Result<(), DbError>;
+    /// A live session, refreshed.
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>, idle_until: DateTime<Utc>) -> Result<Option<SessionInfo>, DbError>;
+    /// Ends one session.
+    async fn delete_session(&self, id_hash: &str) -> Result<(), DbError>;
+    /// Ends every session of an account but `keep`.
+    async fn delete_sessions_of(&self, account_id: i64, keep: Option<&str>) -> Result<(), DbError>;
+
+    /// Recipients in an account's access.
+    async fn access_recipients(&self, account_id: i64) -> Result<Vec<AccessRecipient>, DbError>;
+    /// A page of the reports in an account's access.
+    async fn list_reports(&self, account_id: i64, query: &ReportQuery) -> Result<ReportPage, DbError>;
+    /// Years of the reports in an account's access, newest first.
+    async fn report_years(&self, account_id: i64) -> Result<Vec<i32>, DbError>;
+    /// A report's file, if the account has access to it.
+    async fn report_file(&self, account_id: i64, report_id: i64) -> Result<Option<ReportFile>, DbError>;
+    /// Records a download.
+    async fn record_download(&self, account_id: i64, report_id: i64, now: DateTime<Utc>, client_addr: &str) -> Result<(), DbError>;
+
+    /// Claims emails due now for `lease` seconds.
+    async fn claim_outbox(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: i64) -> Result<Vec<OutboxItem>, DbError>;
+    /// Marks an email sent and forgets its content.
+    async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError>;
+    /// Gives up on an email the server refused for good.
+    async fn outbox_failed(&self, id: i64, error: &str, now: DateTime<Utc>) -> Result<(), DbError>;
+    /// Schedules another attempt.
+    async fn outbox_retry(&self, id: i64, error: &str, next_attempt_at: DateTime<Utc>) -> Result<(), DbError>;
+
+    /// Appends to the audit trail.
+    async fn audit(&self, event: &AuditEvent) -> Result<(), DbError>;
+}
+
+/// An entry of the audit trail.
+#[derive(Debug, Clone)]
+pub struct AuditEvent {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Which account, if any.
+    pub account_id: Option<i64>,
+    /// Which recipient, if any.
+    pub recipient_id: Option<i64>,
+    /// What happened (`signed_in`, `report_downloaded`…).
+    pub event: &'static str,
+    /// Details, never a secret.
+    pub detail: String,
+    /// The client's address.
+    pub client_addr: Option<String>,
+}

@@ -1,0 +1,848 @@
+//! The SQLite implementation of [`Store`]: the embedded default.
+
+use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool, Sqlite, Transaction};
+
+use super::*;
+
+/// How long a writer waits for another one before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Rows of the portal in one SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+fn from_ts(secs: i64) -> Result<DateTime<Utc>, DbError> {
+    DateTime::from_timestamp(secs, 0).ok_or_else(|| DbError::Corrupt(format!("timestamp {secs}")))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database and migrates it.
+    pub async fn open(url: &str) -> Result<Self, DbError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The underlying pool, for tests that inspect rows.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    async fn write_tx(&self) -> Result<Transaction<'static, Sqlite>, DbError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+async fn enqueue(
+    tx: &mut Transaction<'_, Sqlite>,
+    dedupe_key: &str,
+    to: &str,
+    lang: Lang,
+    mail: &Mail,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let params =
+        serde_json::to_string(mail).map_err(|e| DbError::Corrupt(format!("mail: {e}")))?;
+    sqlx::query(
+        "INSERT INTO outbox (dedupe_key, kind, to_addr, lang, params, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(dedupe_key)
+    .bind(mail.kind())
+    .bind(to)
+    .bind(lang.tag())
+    .bind(params)
+    .bind(ts(now))
+    .bind(ts(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_audit(tx: &mut Transaction<'_, Sqlite>, e: &AuditEvent) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO audit (at, account_id, recipient_id, event, detail, client_addr)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(ts(e.at))
+    .bind(e.account_id)
+    .bind(e.recipient_id)
+    .bind(e.event)
+    .bind(&e.detail)
+    .bind(&e.client_addr)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Sorts a batch's reports into new, unchanged and conflicting ones.
+async fn classify(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan: &ImportPlan,
+) -> Result<(Vec<usize>, usize, Vec<Conflict>), DbError> {
+    let mut fresh = Vec::new();
+    let mut unchanged = 0;
+    let mut conflicts = Vec::new();
+    for (index, report) in plan.reports.iter().enumerate() {
+        let existing = sqlx::query(
+            "SELECT rc.code, r.period_start, r.period_end, r.kind, r.issued_on, r.file_sha256
+             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id WHERE r.number = ?",
+        )
+        .bind(&report.number)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(row) = existing else {
+            fresh.push(index);
+            continue;
+        };
+        let same = row.try_get::<String, _>(0)? == report.recipient_code
+            && row.try_get::<String, _>(1)? == report.period_start.to_string()
+            && row.try_get::<String, _>(2)? == report.period_end.to_string()
+            && row.try_get::<String, _>(3)? == report.kind
+            && row.try_get::<String, _>(4)? == report.issued_on.to_string()
+            && row.try_get::<String, _>(5)? == report.sha256;
+        if same {
+            unchanged += 1;
+        } else {
+            conflicts.push(Conflict {
+                row: report.row,
+                number: report.number.clone(),
+            });
+        }
+    }
+    Ok((fresh, unchanged, conflicts))
+}
+
+/// Finds or creates each recipient of the new reports; returns their ids and
+/// the ids of those created.
+async fn upsert_recipients(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan: &ImportPlan,
+    fresh: &[usize],
+) -> Result<(HashMap<String, i64>, Vec<(i64, usize)>), DbError> {
+    let mut ids = HashMap::new();
+    let mut created = Vec::new();
+    for &index in fresh {
+        let report = &plan.reports[index];
+        if ids.contains_key(&report.recipient_code) {
+            continue;
+        }
+        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM recipients WHERE code = ?")
+            .bind(&report.recipient_code)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let id = match existing {
+            Some(id) => {
+                sqlx::query("UPDATE recipients SET name = ?, contact_email = ? WHERE id = ?")
+                    .bind(&report.recipient_name)
+                    .bind(&report.recipient_email)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                id
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO recipients (code, name, contact_email, security_code_hash, created_at)
+                     VALUES (?, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(&report.recipient_code)
+                .bind(&report.recipient_name)
+                .bind(&report.recipient_email)
+                .bind(&report.new_code.hash)
+                .bind(ts(plan.now))
+                .fetch_one(&mut **tx)
+                .await?;
+                created.push((id, index));
+                id
+            }
+        };
+        ids.insert(report.recipient_code.clone(), id);
+    }
+    Ok((ids, created))
+}
+
+async fn insert_reports(
+    tx: &mut Transaction<'_, Sqlite>,
+    plan: &ImportPlan,
+    fresh: &[usize],
+    recipients: &HashMap<String, i64>,
+    batch_id: i64,
+) -> Result<(), DbError> {
+    for &index in fresh {
+        let r = &plan.reports[index];
+        let recipient_id = recipients
+            .get(&r.recipient_code)
+            .copied()
+            .ok_or_else(|| DbError::Corrupt(format!("recipient {}", r.recipient_code)))?;
+        sqlx::query(
+            "INSERT INTO reports (number, recipient_id, batch_id, period_start, period_end, kind,
+                 issued_on, published_at, available_until, file_sha256, file_size, file_name)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&r.number)
+        .bind(recipient_id)
+        .bind(batch_id)
+        .bind(r.period_start.to_string())
+        .bind(r.period_end.to_string())
+        .bind(r.kind)
+        .bind(r.issued_on.to_string())
+        .bind(ts(plan.now))
+        .bind(plan.available_until.to_string())
+        .bind(&r.sha256)
+        .bind(i64::try_from(r.size).unwrap_or(i64::MAX))
+        .bind(&r.file_name)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Queues one E-NEW-REPORTS per account with access to the batch's reports.
+async fn queue_notifications(
+    tx: &mut Transaction<'_, Sqlite>,
+    batch_id: i64,
+    now: DateTime<Utc>,
+) -> Result<usize, DbError> {
+    let rows = sqlx::query(
+        "WITH access (account_id, owner_id) AS (
+             SELECT id, id FROM accounts
+             UNION ALL SELECT delegate_account_id, owner_account_id FROM delegations)
+         SELECT a.id, a.email, a.lang, COUNT(*)
+         FROM reports r
+         JOIN recipients rc ON rc.id = r.recipient_id
+         JOIN access ON access.owner_id = rc.owner_account_id
+         JOIN accounts a ON a.id = access.account_id
+         WHERE r.batch_id = ?
+         GROUP BY a.id, a.email, a.lang",
+    )
+    .bind(batch_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in &rows {
+        let account_id: i64 = row.try_get(0)?;
+        let mail = Mail::NewReports {
+            count: row.try_get(3)?,
+        };
+        let key = format!("new-reports:{batch_id}:{account_id}");
+        let lang = Lang::from_tag(&row.try_get::<String, _>(2)?);
+        enqueue(tx, &key, &row.try_get::<String, _>(1)?, lang, &mail, now).await?;
+    }
+    Ok(rows.len())
+}
+
+fn account_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Account, DbError> {
+    Ok(Account {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        password_hash: row.try_get("password_hash")?,
+        lang: Lang::from_tag(&row.try_get::<String, _>("lang")?),
+    })
+}
+
+/// The recipients an account may see, as a SQL fragment binding the account
+/// id once as `?1`.
+const ACCESS: &str = "SELECT id AS recipient_id, 1 AS owned FROM recipients
+        WHERE owner_account_id = ?1
+    UNION SELECT rc.id, 0 FROM recipients rc
+        JOIN delegations d ON d.owner_account_id = rc.owner_account_id
+        WHERE d.delegate_account_id = ?1";
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn import_batch(&self, plan: &ImportPlan) -> Result<ImportOutcome, DbError> {
+        let mut tx = self.write_tx().await?;
+        let (fresh, unchanged, conflicts) = classify(&mut tx, plan).await?;
+        if !conflicts.is_empty() {
+            return Ok(ImportOutcome::Conflicts(conflicts));
+        }
+        if fresh.is_empty() {
+            return Ok(ImportOutcome::NothingNew);
+        }
+
+        let batch_id: i64 = sqlx::query_scalar(
+            "INSERT INTO batches (source, report_count, imported_at) VALUES (?, ?, ?) RETURNING id",
+        )
+        .bind(&plan.source)
+        .bind(i64::try_from(fresh.len()).unwrap_or(i64::MAX))
+        .bind(ts(plan.now))
+        .fetch_one(&mut *tx)
+        .await?;
+        let (recipients, created) = upsert_recipients(&mut tx, plan, &fresh).await?;
+        insert_reports(&mut tx, plan, &fresh, &recipients, batch_id).await?;
+
+        let mut invited = Vec::new();
+        for &(recipient_id, index) in &created {
+            let report = &plan.reports[index];
+            invited.push(Invitation {
+                recipient_name: report.recipient_name.clone(),
+                report_number: report.number.clone(),
+                security_code: report.new_code.display.clone(),
+            });
+            let mail = Mail::Invite {
+                recipient_name: report.recipient_name.clone(),
+                security_code: report.new_code.display.clone(),
+                report_number: report.number.clone(),
+            };
+            let key = format!("invite:{recipient_id}:{batch_id}");
+            enqueue(&mut tx, &key, &report.recipient_email, Lang::Fr, &mail, plan.now).await?;
+        }
+        let accounts_notified = queue_notifications(&mut tx, batch_id, plan.now).await?;
+        tx.commit().await?;
+
+        Ok(ImportOutcome::Imported(ImportSummary {
+            batch_id,
+            reports: fresh.len(),
+            unchanged,
+            recipients_created: created.len(),
+            accounts_notified,
+            invited,
+        }))
+    }
+
+    async fn recipient_for_report(&self, number: &str) -> Result<Option<RecipientAuth>, DbError> {
+        let row = sqlx::query(
+            "SELECT rc.id, rc.name, rc.security_code_hash, rc.owner_account_id
+             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id WHERE r.number = ?",
+        )
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(RecipientAuth {
+                recipient_id: row.try_get(0)?,
+                recipient_name: row.try_get(1)?,
+                code_hash: row.try_get(2)?,
+                owner_account_id: row.try_get(3)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn create_draft(
+        &self,
+        id_hash: &str,
+        draft: &Draft,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM registration_drafts WHERE expires_at <= ?")
+            .bind(ts(now))
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO registration_drafts (id_hash, recipient_id, report_number, email,
+                 created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id_hash)
+        .bind(draft.recipient_id)
+        .bind(&draft.report_number)
+        .bind(&draft.email)
+        .bind(ts(now))
+        .bind(ts(expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn draft(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Option<Draft>, DbError> {
+        let row = sqlx::query(
+            "SELECT d.recipient_id, rc.name, d.report_number, d.email
+             FROM registration_drafts d JOIN recipients rc ON rc.id = d.recipient_id
+             WHERE d.id_hash = ? AND d.expires_at > ?",
+        )
+        .bind(id_hash)
+        .bind(ts(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(Draft {
+                recipient_id: row.try_get(0)?,
+                recipient_name: row.try_get(1)?,
+                report_number: row.try_get(2)?,
+                email: row.try_get(3)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn set_draft_email(&self, id_hash: &str, email: &str) -> Result<(), DbError> {
+        sqlx::query("UPDATE registration_drafts SET email = ? WHERE id_hash = ?")
+            .bind(email)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_draft(&self, id_hash: &str) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM registration_drafts WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn start_confirmation(&self, start: &StartConfirmation) -> Result<(), DbError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE tokens SET used_at = ? WHERE purpose = 'confirm_registration'
+                 AND recipient_id = ? AND email = ? AND used_at IS NULL",
+        )
+        .bind(ts(start.now))
+        .bind(start.recipient_id)
+        .bind(&start.email)
+        .execute(&mut *tx)
+        .await?;
+        let token_id: i64 = sqlx::query_scalar(
+            "INSERT INTO tokens (hash, purpose, email, recipient_id, created_at, expires_at)
+             VALUES (?, 'confirm_registration', ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&start.token_hash)
+        .bind(&start.email)
+        .bind(start.recipient_id)
+        .bind(ts(start.now))
+        .bind(ts(start.expires_at))
+        .fetch_one(&mut *tx)
+        .await?;
+        let audit = AuditEvent {
+            at: start.now,
+            account_id: None,
+            recipient_id: Some(start.recipient_id),
+            event: "registration_certified",
+            detail: format!("{} certified being authorised to receive the reports", start.email),
+            client_addr: Some(start.client_addr.clone()),
+        };
+        insert_audit(&mut tx, &audit).await?;
+        let key = format!("confirm:{token_id}");
+        enqueue(&mut tx, &key, &start.email, start.lang, &start.mail, start.now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn confirm_registration(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ConfirmOutcome, DbError> {
+        let mut tx = self.write_tx().await?;
+        let token = sqlx::query(
+            "SELECT t.id, t.email, t.recipient_id, t.expires_at, t.used_at, a.email AS owner_email
+             FROM tokens t JOIN recipients rc ON rc.id = t.recipient_id
+             LEFT JOIN accounts a ON a.id = rc.owner_account_id
+             WHERE t.hash = ? AND t.purpose = 'confirm_registration'",
+        )
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(token) = token else {
+            return Ok(ConfirmOutcome::Invalid);
+        };
+        let email: String = token.try_get("email")?;
+        let owner_email: Option<String> = token.try_get("owner_email")?;
+        match owner_email {
+            Some(owner) if owner == email => return Ok(ConfirmOutcome::AlreadyDone),
+            Some(_) => return Ok(ConfirmOutcome::TakenByOther),
+            None => {}
+        }
+        if token.try_get::<Option<i64>, _>("used_at")?.is_some() {
+            return Ok(ConfirmOutcome::Invalid);
+        }
+        if token.try_get::<i64, _>("expires_at")? <= ts(now) {
+            return Ok(ConfirmOutcome::Expired);
+        }
+
+        let token_id: i64 = token.try_get("id")?;
+        let recipient_id: i64 = token.try_get("recipient_id")?;
+        let consumed = sqlx::query(
+            "UPDATE tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(ts(now))
+        .bind(token_id)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await?;
+        if consumed.rows_affected() != 1 {
+            return Ok(ConfirmOutcome::AlreadyDone);
+        }
+
+        let existing = sqlx::query("SELECT id, email, password_hash, lang FROM accounts WHERE email = ?")
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| account_from_row(&row))
+            .transpose()?;
+        let account_id = match &existing {
+            Some(account) => account.id,
+            None => {
+                sqlx::query_scalar("INSERT INTO accounts (email, created_at) VALUES (?, ?) RETURNING id")
+                    .bind(&email)
+                    .bind(ts(now))
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+        };
+        let owned = sqlx::query(
+            "UPDATE recipients SET owner_account_id = ?, owned_at = ?
+             WHERE id = ? AND owner_account_id IS NULL",
+        )
+        .bind(account_id)
+        .bind(ts(now))
+        .bind(recipient_id)
+        .execute(&mut *tx)
+        .await?;
+        if owned.rows_affected() != 1 {
+            return Ok(ConfirmOutcome::TakenByOther);
+        }
+        let audit = AuditEvent {
+            at: now,
+            account_id: Some(account_id),
+            recipient_id: Some(recipient_id),
+            event: "registration_confirmed",
+            detail: format!("{email} became the owner"),
+            client_addr: None,
+        };
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+
+        Ok(match existing {
+            None => ConfirmOutcome::AccountCreated { account_id },
+            Some(account) => ConfirmOutcome::AccessAdded {
+                account_id,
+                has_password: account.password_hash.is_some(),
+            },
+        })
+    }
+
+    async fn account_by_email(&self, email: &str) -> Result<Option<Account>, DbError> {
+        sqlx::query("SELECT id, email, password_hash, lang FROM accounts WHERE email = ?")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| account_from_row(&row))
+            .transpose()
+    }
+
+    async fn account(&self, id: i64) -> Result<Option<Account>, DbError> {
+        sqlx::query("SELECT id, email, password_hash, lang FROM accounts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| account_from_row(&row))
+            .transpose()
+    }
+
+    async fn set_password(&self, account_id: i64, hash: &str) -> Result<(), DbError> {
+        sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
+            .bind(hash)
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, s: &NewSession) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, account_id, kind, remember, created_at, last_seen_at,
+                 expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&s.id_hash)
+        .bind(s.account_id)
+        .bind(s.kind.as_str())
+        .bind(s.remember)
+        .bind(ts(s.now))
+        .bind(ts(s.now))
+        .bind(ts(s.expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+        idle_until: DateTime<Utc>,
+    ) -> Result<Option<SessionInfo>, DbError> {
+        let row = sqlx::query(
+            "SELECT s.account_id, s.kind, s.remember, s.last_seen_at, a.email,
+                    a.password_hash IS NOT NULL AS has_password
+             FROM sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE s.id_hash = ? AND s.expires_at > ?",
+        )
+        .bind(id_hash)
+        .bind(ts(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let remember: bool = row.try_get("remember")?;
+        if !remember && row.try_get::<i64, _>("last_seen_at")? < ts(now) - 60 {
+            sqlx::query("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id_hash = ?")
+                .bind(ts(now))
+                .bind(ts(idle_until))
+                .bind(id_hash)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(Some(SessionInfo {
+            account_id: row.try_get("account_id")?,
+            email: row.try_get("email")?,
+            kind: SessionKind::from_str(&row.try_get::<String, _>("kind")?),
+            has_password: row.try_get("has_password")?,
+            remember,
+        }))
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_sessions_of(&self, account_id: i64, keep: Option<&str>) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM sessions WHERE account_id = ? AND id_hash IS NOT ?")
+            .bind(account_id)
+            .bind(keep)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn access_recipients(&self, account_id: i64) -> Result<Vec<AccessRecipient>, DbError> {
+        let sql = format!(
+            "WITH access AS ({ACCESS})
+             SELECT rc.id, rc.code, rc.name, MAX(access.owned) AS owned
+             FROM access JOIN recipients rc ON rc.id = access.recipient_id
+             GROUP BY rc.id, rc.code, rc.name ORDER BY rc.name"
+        );
+        let rows = sqlx::query(&sql).bind(account_id).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AccessRecipient {
+                    id: row.try_get(0)?,
+                    code: row.try_get(1)?,
+                    name: row.try_get(2)?,
+                    owned: row.try_get::<i64, _>(3)? == 1,
+                })
+            })
+            .collect()
+    }
+
+    async fn list_reports(&self, account_id: i64, q: &ReportQuery) -> Result<ReportPage, DbError> {
+        let filter = "r.recipient_id IN (SELECT recipient_id FROM access)
+            AND (?2 IS NULL OR r.recipient_id = ?2)
+            AND (?3 IS NULL OR substr(r.issued_on, 1, 4) = ?3)";
+        let year = q.year.map(|y| format!("{y:04}"));
+        let total: i64 = sqlx::query_scalar(&format!(
+            "WITH access AS ({ACCESS}) SELECT COUNT(*) FROM reports r WHERE {filter}"
+        ))
+        .bind(account_id)
+        .bind(q.recipient_id)
+        .bind(&year)
+        .fetch_one(&self.pool)
+        .await?;
+
+        let per_page = i64::from(q.per_page.max(1));
+        let offset = i64::from(q.page.max(1) - 1) * per_page;
+        let rows = sqlx::query(&format!(
+            "WITH access AS ({ACCESS})
+             SELECT r.id, r.number, rc.name, rc.code, r.period_start, r.period_end, r.kind,
+                    r.issued_on, r.published_at, r.available_until, r.file_size,
+                    NOT EXISTS (SELECT 1 FROM downloads d
+                                WHERE d.account_id = ?1 AND d.report_id = r.id) AS is_new
+             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id
+             WHERE {filter}
+             ORDER BY r.published_at DESC, r.issued_on DESC, r.id DESC
+             LIMIT ?4 OFFSET ?5"
+        ))
+        .bind(account_id)
+        .bind(q.recipient_id)
+        .bind(&year)
+        .bind(per_page)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows.iter().map(report_item).collect::<Result<_, _>>()?;
+        Ok(ReportPage { items, total })
+    }
+
+    async fn report_years(&self, account_id: i64) -> Result<Vec<i32>, DbError> {
+        let years: Vec<String> = sqlx::query_scalar(&format!(
+            "WITH access AS ({ACCESS})
+             SELECT DISTINCT substr(issued_on, 1, 4) AS y FROM reports
+             WHERE recipient_id IN (SELECT recipient_id FROM access) ORDER BY y DESC"
+        ))
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(years.iter().filter_map(|y| y.parse().ok()).collect())
+    }
+
+    async fn report_file(&self, account_id: i64, report_id: i64) -> Result<Option<ReportFile>, DbError> {
+        let row = sqlx::query(&format!(
+            "WITH access AS ({ACCESS})
+             SELECT id, number, file_sha256, file_size, file_name, published_at FROM reports
+             WHERE id = ?2 AND recipient_id IN (SELECT recipient_id FROM access)"
+        ))
+        .bind(account_id)
+        .bind(report_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(ReportFile {
+                id: row.try_get(0)?,
+                number: row.try_get(1)?,
+                sha256: row.try_get(2)?,
+                size: row.try_get(3)?,
+                file_name: row.try_get(4)?,
+                published_at: from_ts(row.try_get(5)?)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn record_download(
+        &self,
+        account_id: i64,
+        report_id: i64,
+        now: DateTime<Utc>,
+        client_addr: &str,
+    ) -> Result<(), DbError> {
+        sqlx::query("INSERT INTO downloads (account_id, report_id, at, client_addr) VALUES (?, ?, ?, ?)")
+            .bind(account_id)
+            .bind(report_id)
+            .bind(ts(now))
+            .bind(client_addr)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutboxItem>, DbError> {
+        let rows = sqlx::query(
+            "UPDATE outbox SET lease_until = ?2
+             WHERE id IN (SELECT id FROM outbox
+                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?1
+                   AND (lease_until IS NULL OR lease_until <= ?1)
+                 ORDER BY id LIMIT ?3)
+             RETURNING id, to_addr, lang, params, created_at, attempts",
+        )
+        .bind(ts(now))
+        .bind(ts(lease_until))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut items = BTreeMap::new();
+        for row in &rows {
+            let params: String = row.try_get("params")?;
+            let mail = serde_json::from_str(&params)
+                .map_err(|e| DbError::Corrupt(format!("outbox params: {e}")))?;
+            let id: i64 = row.try_get("id")?;
+            items.insert(
+                id,
+                OutboxItem {
+                    id,
+                    to: row.try_get("to_addr")?,
+                    lang: Lang::from_tag(&row.try_get::<String, _>("lang")?),
+                    mail,
+                    created_at: from_ts(row.try_get("created_at")?)?,
+                    attempts: row.try_get("attempts")?,
+                },
+            );
+        }
+        Ok(items.into_values().collect())
+    }
+
+    async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE outbox SET sent_at = ?, params = '{}', lease_until = NULL,
+                 attempts = attempts + 1 WHERE id = ?",
+        )
+        .bind(ts(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn outbox_retry(&self, id: i64, error: &str, next: DateTime<Utc>) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+                 lease_until = NULL WHERE id = ?",
+        )
+        .bind(error)
+        .bind(ts(next))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn outbox_failed(&self, id: i64, error: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, failed_at = ?,
+                 lease_until = NULL WHERE id = ?",
+        )
+        .bind(error)
+        .bind(ts(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn audit(&self, event: &AuditEvent) -> Result<(), DbError> {
+        let mut tx = self.pool.begin().await?;
+        insert_audit(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn report_item(row: &sqlx::sqlite::SqliteRow) -> Result<ReportListItem, DbError> {
+    Ok(ReportListItem {
+        id: row.try_get(0)?,
+        number: row.try_get(1)?,
+        recipient_name: row.try_get(2)?,
+        recipient_code: row.try_get(3)?,
+        period_start: row.try_get(4)?,
+        period_end: row.try_get(5)?,
+        kind: row.try_get(6)?,
+        issued_on: row.try_get(7)?,
+        published_at: from_ts(row.try_get(8)?)?,
+        available_until: row.try_get(9)?,
+        size: row.try_get(10)?,
+        is_new: row.try_get(11)?,
+    })
+}

@@ -1,0 +1,147 @@
+//! Email addresses as the portal understands them: parsed once, compared by
+//! their normalised form.
+
+use std::fmt;
+
+use email_address::{EmailAddress, Options};
+use unicode_normalization::UnicodeNormalization;
+
+/// Longest address accepted, in characters (RFC 5321 path limit less brackets).
+const MAX_LEN: usize = 254;
+/// Longest local part, in bytes (RFC 5321).
+const MAX_LOCAL_LEN: usize = 64;
+
+/// Why a text is not an acceptable email address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EmailError {
+    /// Nothing was typed.
+    #[error("empty")]
+    Empty,
+    /// Longer than an address may be.
+    #[error("too long")]
+    TooLong,
+    /// A name and an address (`Jean <jean@example.com>`) instead of an address.
+    #[error("display name")]
+    DisplayName,
+    /// Not of the form `local@domain`.
+    #[error("invalid syntax")]
+    Syntax,
+}
+
+/// A valid email address, kept both as typed and in normalised form.
+///
+/// The normalised form (Unicode NFC, lower case, domain in its ASCII form) is
+/// the one to compare and to store as a login.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Email {
+    original: String,
+    normalized: String,
+}
+
+impl Email {
+    /// Parses a typed address: surrounding white space is ignored.
+    pub fn parse(input: &str) -> Result<Self, EmailError> {
+        let original: String = input.trim().nfc().collect();
+        if original.is_empty() {
+            return Err(EmailError::Empty);
+        }
+        if original.chars().count() > MAX_LEN {
+            return Err(EmailError::TooLong);
+        }
+        if original.contains('<') || original.contains('>') {
+            return Err(EmailError::DisplayName);
+        }
+
+        let options = Options::default().without_display_text();
+        let parsed =
+            EmailAddress::parse_with_options(&original, options).map_err(|_| EmailError::Syntax)?;
+        let (local, domain) = (parsed.local_part(), parsed.domain());
+        if local.len() > MAX_LOCAL_LEN {
+            return Err(EmailError::TooLong);
+        }
+
+        let ascii_domain = idna::domain_to_ascii(domain).map_err(|_| EmailError::Syntax)?;
+        if !ascii_domain.contains('.') || ascii_domain.split('.').any(|l| l.is_empty()) {
+            return Err(EmailError::Syntax);
+        }
+        let normalized = format!("{}@{}", local.to_lowercase(), ascii_domain);
+        if normalized.chars().count() > MAX_LEN {
+            return Err(EmailError::TooLong);
+        }
+        Ok(Self {
+            original,
+            normalized,
+        })
+    }
+
+    /// The address as it was typed (NFC, trimmed).
+    pub fn original(&self) -> &str {
+        &self.original
+    }
+
+    /// The normalised address: the login and the key of every comparison.
+    pub fn normalized(&self) -> &str {
+        &self.normalized
+    }
+
+    /// The part before the `@`, normalised, for password checks.
+    pub fn local_part(&self) -> &str {
+        self.normalized
+            .rsplit_once('@')
+            .map_or(self.normalized.as_str(), |(local, _)| local)
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.normalized)
+    }
+}
+
+impl fmt::Debug for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Email({})", self.normalized)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_every_address_of_the_basic_corpus() {
+        for input in [
+            "Jean-Marc.Dupré@example.com",
+            "Secretariat.Imagerie@Example.NET",
+            "radioprotection@xn--exmple-cua.example.com",
+            "accueil+dosimetrie@example.org",
+            "n.d'hervilly@example.com",
+        ] {
+            assert!(Email::parse(input).is_ok(), "{input} refused");
+        }
+    }
+
+    #[test]
+    fn normalises_case_spaces_and_idn_domains() {
+        let a = Email::parse("  Secretariat.Imagerie@Example.NET ").unwrap();
+        assert_eq!(a.normalized(), "secretariat.imagerie@example.net");
+        assert_eq!(a.original(), "Secretariat.Imagerie@Example.NET");
+
+        let unicode = Email::parse("radioprotection@exämple.example.com").unwrap();
+        let ascii = Email::parse("radioprotection@xn--exmple-cua.example.com").unwrap();
+        assert_eq!(unicode, ascii);
+    }
+
+    #[test]
+    fn refuses_broken_addresses() {
+        assert_eq!(Email::parse("   "), Err(EmailError::Empty));
+        assert_eq!(Email::parse("jean.dupont@"), Err(EmailError::Syntax));
+        assert_eq!(Email::parse("jean.dupont"), Err(EmailError::Syntax));
+        assert_eq!(
+            Email::parse("Jean <jean@example.com>"),
+            Err(EmailError::DisplayName)
+        );
+        let long = format!("{}@{}.{}.{}.{}.com", "a".repeat(64), "b".repeat(63), "c".repeat(63), "d".repeat(63), "e".repeat(50));
+        assert_eq!(Email::parse(&long), Err(EmailError::TooLong));
+    }
+}

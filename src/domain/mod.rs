@@ -1,0 +1,11 @@
+//! Rules of the portal with no I/O: values parsed at the edge, passwords,
+//! tokens and access.
+
+pub mod email;
+pub mod lang;
+pub mod report;
+
+pub use email::{Email, EmailError};
+pub use lang::Lang;
+pub mod password;
+pub mod secret;

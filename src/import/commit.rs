@@ -1,0 +1,143 @@
+//! Importing a checked batch: files first (content-addressed, so harmless if
+//! the batch is then refused), then every row in one transaction.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+
+use super::manifest::{BatchRow, read_batch};
+use crate::db::{DbError, ImportOutcome, ImportPlan, ImportSummary, NewCode, PlannedReport, Store};
+use crate::domain::Lang;
+use crate::domain::secret::SecurityCode;
+use crate::storage::{FileStore, StorageError};
+
+/// Why a batch was not imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The batch is wrong: one line per problem, nothing imported.
+    #[error("batch refused")]
+    Refused(Vec<String>),
+    /// The database failed; nothing imported.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// A file could not be stored; nothing imported.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The checking task died.
+    #[error("checking the batch failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Imported {
+    /// New reports were published.
+    Published(ImportSummary),
+    /// Every report was already there: nothing changed.
+    NothingNew,
+}
+
+/// Where an import puts things and when it happens.
+pub struct ImportTarget<'a> {
+    /// Rows.
+    pub store: &'a dyn Store,
+    /// Files.
+    pub files: &'a FileStore,
+    /// Publication time.
+    pub now: DateTime<Utc>,
+    /// Time zone of the lab, for the publication date.
+    pub timezone: chrono_tz::Tz,
+    /// Months a report stays available.
+    pub retention_months: u32,
+    /// Language of the problem lines.
+    pub lang: Lang,
+}
+
+/// Imports the batch described by a manifest, all or nothing.
+pub async fn import_manifest(manifest: &Path, target: &ImportTarget<'_>) -> Result<Imported, ImportError> {
+    let path = manifest.to_path_buf();
+    let checked = tokio::task::spawn_blocking(move || read_batch(&path)).await?;
+    let rows = checked.map_err(|problems| {
+        ImportError::Refused(problems.iter().map(|p| p.message(target.lang)).collect())
+    })?;
+
+    for row in &rows {
+        target.files.put_file(&row.sha256, &row.file, row.size).await?;
+    }
+
+    let plan = plan(manifest, &rows, target);
+    match target.store.import_batch(&plan).await? {
+        ImportOutcome::Imported(summary) => Ok(Imported::Published(summary)),
+        ImportOutcome::NothingNew => Ok(Imported::NothingNew),
+        ImportOutcome::Conflicts(conflicts) => Err(ImportError::Refused(
+            conflicts
+                .iter()
+                .map(|c| conflict_message(c.row, &c.number, target.lang))
+                .collect(),
+        )),
+    }
+}
+
+fn conflict_message(row: usize, number: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => format!(
+            "ligne {} (rang {row}), champ « report_number » : le rapport {number} existe déjà \
+             avec un contenu différent",
+            row + 1
+        ),
+        Lang::En => format!(
+            "line {} (row {row}), field \"report_number\": report {number} already exists with \
+             different content",
+            row + 1
+        ),
+    }
+}
+
+fn plan(manifest: &Path, rows: &[BatchRow], target: &ImportTarget<'_>) -> ImportPlan {
+    let mut codes: HashMap<&str, NewCode> = HashMap::new();
+    let reports = rows
+        .iter()
+        .map(|row| {
+            let new_code = codes
+                .entry(row.recipient_code.as_str())
+                .or_insert_with(|| {
+                    let code = SecurityCode::generate();
+                    NewCode {
+                        hash: code.hash(),
+                        display: code.display(),
+                    }
+                })
+                .clone();
+            PlannedReport {
+                row: row.row,
+                number: row.report_number.as_str().to_owned(),
+                recipient_code: row.recipient_code.as_str().to_owned(),
+                recipient_name: row.recipient_name.clone(),
+                recipient_email: row.recipient_email.original().to_owned(),
+                period_start: row.period_start,
+                period_end: row.period_end,
+                kind: row.kind.as_str(),
+                issued_on: row.issued_on,
+                sha256: row.sha256.clone(),
+                size: row.size,
+                file_name: row.file_name.clone(),
+                new_code,
+            }
+        })
+        .collect();
+    ImportPlan {
+        source: manifest.display().to_string(),
+        reports,
+        now: target.now,
+        available_until: available_until(target.now, target.timezone, target.retention_months),
+    }
+}
+
+/// Last day a report published at `now` stays available.
+pub fn available_until(now: DateTime<Utc>, tz: chrono_tz::Tz, months: u32) -> NaiveDate {
+    let today = now.with_timezone(&tz).date_naive();
+    today
+        .checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}

@@ -1,0 +1,229 @@
+//! The PDF each row names: a path that stays inside the manifest's folder,
+//! a file that is there, and a whole PDF. Files are checked in parallel.
+
+use std::fs;
+use std::io;
+use std::num::NonZero;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+
+use super::problem::{ProblemKind, excerpt};
+use crate::import::pdf::{self, PdfInfo};
+
+/// Most threads checking files at once: reading is I/O, so a few more than
+/// the cores keeps the disk busy.
+const MAX_WORKERS: usize = 16;
+
+/// The manifest's folder, resolved once: every file must be inside it.
+#[derive(Debug, Clone)]
+pub(super) struct Folder {
+    canonical: PathBuf,
+}
+
+impl Folder {
+    /// The folder holding the manifest, with every link resolved.
+    pub(super) fn of_manifest(manifest: &Path) -> io::Result<Self> {
+        let parent = manifest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Ok(Self {
+            canonical: fs::canonicalize(parent)?,
+        })
+    }
+}
+
+/// A file that passed every check.
+#[derive(Debug, Clone)]
+pub(super) struct CheckedFile {
+    /// Absolute path, links resolved, inside the manifest's folder.
+    pub path: PathBuf,
+    /// The name the manifest gives the file, without its folders.
+    pub file_name: String,
+    /// Size, hash and pages.
+    pub info: PdfInfo,
+}
+
+/// The outcome for each `file` cell, in order; `None` where there was no
+/// usable cell.
+pub(super) type FileResults = Vec<Option<Result<CheckedFile, ProblemKind>>>;
+
+/// Checks every file named in `cells`, each read once, several at a time.
+pub(super) fn check_all(folder: &Folder, cells: &[Option<&str>]) -> FileResults {
+    let next = AtomicUsize::new(0);
+    let mut results: FileResults = cells.iter().map(|_| None).collect();
+
+    thread::scope(|scope| {
+        let workers: Vec<_> = (0..worker_count(cells.len()))
+            .map(|_| scope.spawn(|| work(folder, cells, &next)))
+            .collect();
+        for worker in workers {
+            for (index, result) in worker.join().unwrap_or_default() {
+                results[index] = Some(result);
+            }
+        }
+    });
+
+    // A worker that died leaves its files unchecked: they must not pass.
+    for (result, cell) in results.iter_mut().zip(cells) {
+        if cell.is_some() && result.is_none() {
+            *result = Some(Err(ProblemKind::FileUnreadable(io::ErrorKind::Other)));
+        }
+    }
+    results
+}
+
+fn worker_count(files: usize) -> usize {
+    let cores = thread::available_parallelism().map_or(1, NonZero::get);
+    (cores * 2).min(MAX_WORKERS).min(files).max(1)
+}
+
+/// Takes the next unchecked file until none is left.
+fn work(
+    folder: &Folder,
+    cells: &[Option<&str>],
+    next: &AtomicUsize,
+) -> Vec<(usize, Result<CheckedFile, ProblemKind>)> {
+    let mut done = Vec::new();
+    loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(cell) = cells.get(index) else {
+            return done;
+        };
+        if let Some(cell) = cell {
+            done.push((index, check_file(folder, cell)));
+        }
+    }
+}
+
+/// Checks one `file` cell: the path, then the file, then its content.
+pub(super) fn check_file(folder: &Folder, cell: &str) -> Result<CheckedFile, ProblemKind> {
+    let relative = relative_path(cell)?;
+    let path = resolve_inside(folder, &relative, cell)?;
+    let info = pdf::check_pdf(&path)?;
+
+    let file_name = relative
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(CheckedFile {
+        path,
+        file_name,
+        info,
+    })
+}
+
+/// The cell as a path below the folder, worked out on the text alone:
+/// absolute paths, and `..` that climbs above the folder, are refused
+/// without touching the disk. `\` separates folders too, as on Windows.
+fn relative_path(cell: &str) -> Result<PathBuf, ProblemKind> {
+    if is_absolute(cell) {
+        return Err(ProblemKind::AbsolutePath(excerpt(cell)));
+    }
+    let mut parts = Vec::new();
+    for part in cell.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." if parts.pop().is_none() => {
+                return Err(ProblemKind::LeavesFolder(excerpt(cell)));
+            }
+            ".." => {}
+            name => parts.push(name),
+        }
+    }
+    if parts.is_empty() {
+        return Err(ProblemKind::NotAFile(excerpt(cell)));
+    }
+    Ok(parts.into_iter().collect())
+}
+
+/// `/etc/passwd`, `\\server\share`, `C:\Windows` or `C:file`.
+fn is_absolute(cell: &str) -> bool {
+    let bytes = cell.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    drive || cell.starts_with(['/', '\\']) || Path::new(cell).is_absolute()
+}
+
+/// Resolves links and checks the result is still inside the folder, before
+/// anything is read from it.
+fn resolve_inside(folder: &Folder, relative: &Path, cell: &str) -> Result<PathBuf, ProblemKind> {
+    let path =
+        fs::canonicalize(folder.canonical.join(relative)).map_err(|error| match error.kind() {
+            io::ErrorKind::NotFound | io::ErrorKind::NotADirectory => {
+                ProblemKind::FileNotFound(excerpt(cell))
+            }
+            kind => ProblemKind::FileUnreadable(kind),
+        })?;
+    if !path.starts_with(&folder.canonical) {
+        return Err(ProblemKind::LeavesFolder(excerpt(cell)));
+    }
+
+    let metadata = fs::metadata(&path).map_err(|e| ProblemKind::FileUnreadable(e.kind()))?;
+    if !metadata.is_file() {
+        return Err(ProblemKind::NotAFile(excerpt(cell)));
+    }
+    Ok(path)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_read_as_text_first() {
+        assert_eq!(relative_path("pdf/a.pdf"), Ok(PathBuf::from("pdf/a.pdf")));
+        assert_eq!(relative_path("pdf\\a.pdf"), Ok(PathBuf::from("pdf/a.pdf")));
+        assert_eq!(relative_path("./pdf/../a.pdf"), Ok(PathBuf::from("a.pdf")));
+        for absolute in [
+            "/etc/passwd",
+            "C:\\Windows\\win.ini",
+            "\\\\server\\x",
+            "c:a.pdf",
+        ] {
+            assert!(matches!(
+                relative_path(absolute),
+                Err(ProblemKind::AbsolutePath(_))
+            ));
+        }
+        for climbing in ["../../etc/passwd", "pdf/../../x.pdf", "..\\x.pdf"] {
+            assert!(matches!(
+                relative_path(climbing),
+                Err(ProblemKind::LeavesFolder(_))
+            ));
+        }
+        assert!(matches!(
+            relative_path("pdf/.."),
+            Err(ProblemKind::NotAFile(_))
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_out_of_the_folder_is_refused_without_reading_it() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.pdf");
+        std::fs::write(&secret, b"%PDF-1.4 not for import").unwrap();
+        let batch = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(&secret, batch.path().join("link.pdf")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), batch.path().join("dir")).unwrap();
+
+        let folder = Folder::of_manifest(&batch.path().join("manifest.csv")).unwrap();
+        for cell in ["link.pdf", "dir/secret.pdf"] {
+            let refused = check_file(&folder, cell).unwrap_err();
+            assert_eq!(refused, ProblemKind::LeavesFolder(cell.into()));
+        }
+    }
+
+    #[test]
+    fn a_folder_is_not_a_file() {
+        let batch = tempfile::tempdir().unwrap();
+        std::fs::create_dir(batch.path().join("pdf")).unwrap();
+        let folder = Folder::of_manifest(&batch.path().join("manifest.csv")).unwrap();
+        assert_eq!(
+            check_file(&folder, "pdf").unwrap_err(),
+            ProblemKind::NotAFile("pdf".into())
+        );
+    }
+}

@@ -1,0 +1,567 @@
+//! What can be wrong with a batch, and how to say it in one line to the
+//! operator, in their language.
+
+use std::fmt;
+use std::io;
+
+use chrono::NaiveDate;
+
+use crate::domain::{EmailError, Lang};
+use crate::import::pdf::PdfProblem;
+
+/// Longest part of a cell value repeated in a message, in characters.
+const EXCERPT_CHARS: usize = 60;
+/// Most column names listed in one message.
+const LISTED_COLUMNS: usize = 10;
+
+/// One thing wrong with a batch: where it is and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The data row (1-based; the header is not a row), if the problem is in one.
+    pub row: Option<usize>,
+    /// The line of the manifest (1-based; the header is line 1), if known.
+    pub line: Option<usize>,
+    /// The column, if the problem is in one cell.
+    pub field: Option<&'static str>,
+    /// What is wrong.
+    pub kind: ProblemKind,
+}
+
+/// Why a text is not taken as the manifest's encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-16 (Excel's "Unicode text").
+    Utf16,
+    /// Valid UTF-8 sequences next to bytes that are not UTF-8.
+    Mixed,
+    /// Neither UTF-8 nor Windows-1252.
+    Unknown,
+}
+
+/// What is wrong, with the facts the message needs. Echoed values are
+/// already cut to a short, printable excerpt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The manifest could not be read.
+    ManifestUnreadable(io::ErrorKind),
+    /// The manifest is larger than any sane batch.
+    ManifestTooLarge {
+        /// The limit, in MiB.
+        limit_mib: u64,
+    },
+    /// The manifest holds nothing.
+    EmptyManifest,
+    /// Binary data, or a first line that is no manifest header.
+    NotCsvText,
+    /// Text in an encoding that cannot be read safely.
+    BadEncoding(Encoding),
+    /// Contract columns absent from the header.
+    MissingColumns(Vec<&'static str>),
+    /// Header columns that are not in the contract.
+    UnknownColumns(Vec<String>),
+    /// Columns named twice in the header.
+    DuplicateColumns(Vec<String>),
+    /// A quoted cell opens and is never closed, so the rest of the file
+    /// would be swallowed into it.
+    UnterminatedQuote,
+    /// The CSV itself cannot be read.
+    CsvSyntax,
+    /// A header and no data row.
+    NoRows,
+    /// The row does not have one cell per column.
+    CellCount {
+        /// Cells in the header.
+        expected: usize,
+        /// Cells in the row.
+        found: usize,
+    },
+    /// A required cell is empty or only white space.
+    EmptyCell,
+    /// A control character (NUL, tab, line break…) inside a cell.
+    ControlCharacter {
+        /// 1-based position of the character in the cell.
+        position: usize,
+        /// Its code point.
+        code: u32,
+    },
+    /// The cell is longer than allowed.
+    TooLong {
+        /// The limit, in characters.
+        max: usize,
+        /// The cell's length, in characters.
+        found: usize,
+    },
+    /// Not a report number.
+    InvalidReportNumber(String),
+    /// Not a recipient code.
+    InvalidRecipientCode(String),
+    /// Not an email address.
+    InvalidEmail {
+        /// Excerpt of the cell.
+        value: String,
+        /// Why.
+        error: EmailError,
+    },
+    /// Not of the form `YYYY-MM-DD` or `DD/MM/YYYY`.
+    InvalidDate(String),
+    /// Of the right form but no such day (`31/02/2026`).
+    NoSuchDate(String),
+    /// `period_end` is before `period_start`.
+    EndBeforeStart {
+        /// The period's start.
+        start: NaiveDate,
+        /// The period's end.
+        end: NaiveDate,
+    },
+    /// Not one of the report kinds.
+    InvalidKind(String),
+    /// The report number is on other rows too.
+    DuplicateNumber {
+        /// The number.
+        number: String,
+        /// The other rows holding it.
+        other_rows: Vec<usize>,
+    },
+    /// The same recipient code with another name or email than on an
+    /// earlier row.
+    InconsistentRecipient {
+        /// The code.
+        code: String,
+        /// The first row with this code.
+        first_row: usize,
+    },
+    /// The report number is already in the portal with other content
+    /// (found when committing, not by reading).
+    NumberTaken(String),
+    /// An absolute path where a path relative to the manifest is expected.
+    AbsolutePath(String),
+    /// The path leads outside the manifest's folder (`..` or a link).
+    LeavesFolder(String),
+    /// No such file.
+    FileNotFound(String),
+    /// The path names a folder or something else than a file.
+    NotAFile(String),
+    /// The file exists but cannot be read.
+    FileUnreadable(io::ErrorKind),
+    /// The file holds no byte.
+    EmptyFile,
+    /// The file is not a PDF.
+    NotPdf,
+    /// The PDF was cut short.
+    IncompletePdf,
+    /// The PDF's structure cannot be read.
+    DamagedPdf,
+}
+
+impl From<PdfProblem> for ProblemKind {
+    fn from(problem: PdfProblem) -> Self {
+        match problem {
+            PdfProblem::Empty => Self::EmptyFile,
+            PdfProblem::NotPdf => Self::NotPdf,
+            PdfProblem::Incomplete => Self::IncompletePdf,
+            PdfProblem::Damaged => Self::DamagedPdf,
+            PdfProblem::Unreadable(kind) => Self::FileUnreadable(kind),
+        }
+    }
+}
+
+impl Problem {
+    /// A problem with the manifest as a whole.
+    pub(super) fn manifest(kind: ProblemKind) -> Self {
+        Self {
+            row: None,
+            line: None,
+            field: None,
+            kind,
+        }
+    }
+
+    /// A problem with the header line.
+    pub(super) fn header(kind: ProblemKind) -> Self {
+        Self {
+            line: Some(1),
+            ..Self::manifest(kind)
+        }
+    }
+
+    /// A problem with a whole row.
+    pub(super) fn row(row: usize, line: usize, kind: ProblemKind) -> Self {
+        Self {
+            row: Some(row),
+            line: Some(line),
+            field: None,
+            kind,
+        }
+    }
+
+    /// A problem with one cell.
+    pub fn cell(row: usize, line: usize, field: &'static str, kind: ProblemKind) -> Self {
+        Self {
+            row: Some(row),
+            line: Some(line),
+            field: Some(field),
+            kind,
+        }
+    }
+
+    /// One line for the operator: where, which field, what is wrong.
+    pub fn message(&self, lang: Lang) -> String {
+        format!("{}{}", self.place(lang), describe(&self.kind, lang))
+    }
+
+    /// "ligne 3 (rang 2), champ « file » : ", or "manifeste : ".
+    fn place(&self, lang: Lang) -> String {
+        let mut place = match (self.line, self.row) {
+            (Some(line), Some(row)) => say(
+                lang,
+                format!("ligne {line} (rang {row})"),
+                format!("line {line} (row {row})"),
+            ),
+            (Some(1), None) => lang.pick("ligne 1 (en-tête)", "line 1 (header)").into(),
+            (Some(line), None) => say(lang, format!("ligne {line}"), format!("line {line}")),
+            (None, Some(row)) => say(lang, format!("rang {row}"), format!("row {row}")),
+            (None, None) => lang.pick("manifeste", "manifest").into(),
+        };
+        if let Some(field) = self.field {
+            place += &say(
+                lang,
+                format!(", champ «\u{a0}{field}\u{a0}»"),
+                format!(", field \"{field}\""),
+            );
+        }
+        place + lang.pick("\u{a0}: ", ": ")
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+/// Cuts a value to a short excerpt and makes control characters visible,
+/// so a message never carries a huge or binary value.
+pub(super) fn excerpt(value: &str) -> String {
+    let mut shown: String = value
+        .chars()
+        .take(EXCERPT_CHARS)
+        .flat_map(|c| visible(c).chars().collect::<Vec<_>>())
+        .collect();
+    if value.chars().nth(EXCERPT_CHARS).is_some() {
+        shown.push('…');
+    }
+    shown
+}
+
+/// A control character as `\u{0}`; anything else as itself.
+fn visible(c: char) -> String {
+    if c.is_control() {
+        c.escape_unicode().to_string()
+    } else {
+        c.to_string()
+    }
+}
+
+fn say(lang: Lang, fr: String, en: String) -> String {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
+fn describe(kind: &ProblemKind, lang: Lang) -> String {
+    manifest_message(kind, lang)
+        .or_else(|| cell_message(kind, lang))
+        .or_else(|| file_message(kind, lang))
+        .unwrap_or_default()
+}
+
+/// Messages about the manifest as a whole and its header.
+fn manifest_message(kind: &ProblemKind, lang: Lang) -> Option<String> {
+    use ProblemKind as K;
+    let text = match kind {
+        K::ManifestUnreadable(error) => say(
+            lang,
+            format!("le manifeste ne peut pas être lu ({error})"),
+            format!("the manifest cannot be read ({error})"),
+        ),
+        K::ManifestTooLarge { limit_mib } => say(
+            lang,
+            format!("le manifeste dépasse {limit_mib} Mio ; découpez le lot"),
+            format!("the manifest is larger than {limit_mib} MiB; split the batch"),
+        ),
+        K::EmptyManifest => lang
+            .pick("le manifeste est vide", "the manifest is empty")
+            .into(),
+        K::NotCsvText => lang
+            .pick(
+                "ce n'est pas un fichier CSV texte (pas d'en-tête de manifeste valide)",
+                "this is not a CSV text file (no valid manifest header)",
+            )
+            .into(),
+        K::BadEncoding(encoding) => encoding_message(*encoding, lang),
+        K::MissingColumns(names) => say(
+            lang,
+            format!("colonne(s) manquante(s) : {}", list(names)),
+            format!("missing column(s): {}", list(names)),
+        ),
+        K::UnknownColumns(names) => say(
+            lang,
+            format!("colonne(s) inconnue(s), refusée(s) : {}", list(names)),
+            format!("unknown column(s), refused: {}", list(names)),
+        ),
+        K::DuplicateColumns(names) => say(
+            lang,
+            format!("colonne(s) en double : {}", list(names)),
+            format!("duplicated column(s): {}", list(names)),
+        ),
+        K::UnterminatedQuote => lang
+            .pick(
+                "un guillemet ouvre ce champ et n'est jamais refermé ; rien n'a été importé",
+                "a double quote opens this field and is never closed; nothing was imported",
+            )
+            .into(),
+        K::CsvSyntax => lang.pick("CSV illisible", "unreadable CSV").into(),
+        K::NoRows => lang
+            .pick(
+                "le manifeste n'a aucune ligne de données",
+                "the manifest has no data row",
+            )
+            .into(),
+        _ => return None,
+    };
+    Some(text)
+}
+
+fn encoding_message(encoding: Encoding, lang: Lang) -> String {
+    let what = match encoding {
+        Encoding::Utf16 => lang.pick("est en UTF-16", "is in UTF-16"),
+        Encoding::Mixed => lang.pick(
+            "mélange UTF-8 et un autre encodage",
+            "mixes UTF-8 with another encoding",
+        ),
+        Encoding::Unknown => lang.pick(
+            "n'est ni en UTF-8 ni en Windows-1252",
+            "is neither UTF-8 nor Windows-1252",
+        ),
+    };
+    say(
+        lang,
+        format!("le manifeste {what} ; enregistrez-le en «\u{a0}CSV UTF-8\u{a0}»"),
+        format!("the manifest {what}; save it as \"CSV UTF-8\""),
+    )
+}
+
+/// Messages about the value of one cell, or a row's consistency.
+fn cell_message(kind: &ProblemKind, lang: Lang) -> Option<String> {
+    use ProblemKind as K;
+    let text = match kind {
+        K::CellCount { expected, found } => say(
+            lang,
+            format!("{found} cellule(s) au lieu de {expected}"),
+            format!("{found} cell(s) instead of {expected}"),
+        ),
+        K::EmptyCell => lang
+            .pick("cellule vide (obligatoire)", "empty cell (required)")
+            .into(),
+        K::ControlCharacter { position, code } => say(
+            lang,
+            format!("caractère de contrôle U+{code:04X} en position {position}"),
+            format!("control character U+{code:04X} at position {position}"),
+        ),
+        K::TooLong { max, found } => say(
+            lang,
+            format!("trop long : {found} caractères, {max} au plus"),
+            format!("too long: {found} characters, at most {max}"),
+        ),
+        K::InvalidReportNumber(value) => invalid(lang, "numéro de rapport", "report number", value),
+        K::InvalidRecipientCode(value) => {
+            invalid(lang, "code destinataire", "recipient code", value)
+        }
+        K::InvalidEmail { value, error } => email_message(value, *error, lang),
+        K::InvalidDate(value) => say(
+            lang,
+            format!("date invalide «\u{a0}{value}\u{a0}» (attendu AAAA-MM-JJ ou JJ/MM/AAAA)"),
+            format!("invalid date \"{value}\" (expected YYYY-MM-DD or DD/MM/YYYY)"),
+        ),
+        K::NoSuchDate(value) => say(
+            lang,
+            format!("date invalide : le «\u{a0}{value}\u{a0}» n'existe pas"),
+            format!("invalid date: \"{value}\" does not exist"),
+        ),
+        K::EndBeforeStart { start, end } => say(
+            lang,
+            format!("la fin de période ({end}) précède son début ({start})"),
+            format!("the period ends ({end}) before it starts ({start})"),
+        ),
+        K::InvalidKind(value) => say(
+            lang,
+            format!(
+                "type «\u{a0}{value}\u{a0}» inconnu (attendu periodique, complementaire ou rectificatif)"
+            ),
+            format!(
+                "unknown kind \"{value}\" (expected periodique, complementaire or rectificatif)"
+            ),
+        ),
+        K::DuplicateNumber { number, other_rows } => say(
+            lang,
+            format!(
+                "{number} en double dans le manifeste (aussi rang {})",
+                rows(other_rows)
+            ),
+            format!(
+                "{number} is duplicated in the manifest (also row {})",
+                rows(other_rows)
+            ),
+        ),
+        K::InconsistentRecipient { code, first_row } => say(
+            lang,
+            format!("le destinataire {code} a un autre nom ou courriel au rang {first_row}"),
+            format!("recipient {code} has another name or email on row {first_row}"),
+        ),
+        K::NumberTaken(number) => say(
+            lang,
+            format!("{number} existe déjà avec un contenu différent"),
+            format!("{number} already exists with different content"),
+        ),
+        _ => return None,
+    };
+    Some(text)
+}
+
+fn invalid(lang: Lang, fr: &str, en: &str, value: &str) -> String {
+    say(
+        lang,
+        format!("{fr} invalide «\u{a0}{value}\u{a0}»"),
+        format!("invalid {en} \"{value}\""),
+    )
+}
+
+fn email_message(value: &str, error: EmailError, lang: Lang) -> String {
+    let why = match error {
+        EmailError::Empty => lang.pick("vide", "empty"),
+        EmailError::TooLong => lang.pick("trop longue", "too long"),
+        EmailError::DisplayName => lang.pick(
+            "un nom et une adresse au lieu d'une adresse seule",
+            "a name and an address instead of an address alone",
+        ),
+        EmailError::Syntax => lang.pick("forme incorrecte", "malformed"),
+    };
+    say(
+        lang,
+        format!("adresse électronique invalide ({why}) «\u{a0}{value}\u{a0}»"),
+        format!("invalid email address ({why}) \"{value}\""),
+    )
+}
+
+/// Messages about the file a row names.
+fn file_message(kind: &ProblemKind, lang: Lang) -> Option<String> {
+    use ProblemKind as K;
+    let text = match kind {
+        K::AbsolutePath(path) => say(
+            lang,
+            format!(
+                "chemin absolu refusé «\u{a0}{path}\u{a0}» (les chemins sont relatifs au dossier du manifeste)"
+            ),
+            format!(
+                "absolute path refused \"{path}\" (paths are relative to the manifest's folder)"
+            ),
+        ),
+        K::LeavesFolder(path) => say(
+            lang,
+            format!("le chemin «\u{a0}{path}\u{a0}» sort du dossier du manifeste"),
+            format!("the path \"{path}\" leaves the manifest's folder"),
+        ),
+        K::FileNotFound(path) => say(
+            lang,
+            format!("fichier introuvable «\u{a0}{path}\u{a0}»"),
+            format!("file not found \"{path}\""),
+        ),
+        K::NotAFile(path) => say(
+            lang,
+            format!("«\u{a0}{path}\u{a0}» n'est pas un fichier"),
+            format!("\"{path}\" is not a file"),
+        ),
+        K::FileUnreadable(error) => say(
+            lang,
+            format!("fichier illisible ({error})"),
+            format!("unreadable file ({error})"),
+        ),
+        K::EmptyFile => lang
+            .pick("fichier vide (0 octet)", "empty file (0 bytes)")
+            .into(),
+        K::NotPdf => lang
+            .pick("ce fichier n'est pas un PDF", "this file is not a PDF")
+            .into(),
+        K::IncompletePdf => lang
+            .pick(
+                "PDF incomplet ou tronqué (sa fin manque : startxref, %%EOF)",
+                "incomplete or truncated PDF (its end is missing: startxref, %%EOF)",
+            )
+            .into(),
+        K::DamagedPdf => lang
+            .pick(
+                "PDF endommagé (sa structure interne est illisible)",
+                "damaged PDF (its internal structure cannot be read)",
+            )
+            .into(),
+        _ => return None,
+    };
+    Some(text)
+}
+
+/// Names as `kind, file`, with at most a few of them.
+fn list<S: AsRef<str>>(names: &[S]) -> String {
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(LISTED_COLUMNS)
+        .map(|n| match n.as_ref() {
+            "" => "\"\"".to_owned(),
+            name => excerpt(name),
+        })
+        .collect();
+    if names.len() > LISTED_COLUMNS {
+        shown.push(format!("(+{})", names.len() - LISTED_COLUMNS));
+    }
+    shown.join(", ")
+}
+
+fn rows(rows: &[usize]) -> String {
+    let shown: Vec<String> = rows.iter().map(ToString::to_string).collect();
+    shown.join(", ")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_message_names_line_row_and_field() {
+        let problem = Problem::cell(2, 3, "file", ProblemKind::NotPdf);
+        assert_eq!(
+            problem.message(Lang::Fr),
+            "ligne 3 (rang 2), champ «\u{a0}file\u{a0}»\u{a0}: ce fichier n'est pas un PDF"
+        );
+        assert_eq!(
+            problem.message(Lang::En),
+            "line 3 (row 2), field \"file\": this file is not a PDF"
+        );
+    }
+
+    #[test]
+    fn excerpts_are_short_and_show_control_characters() {
+        assert_eq!(excerpt("a\0b"), "a\\u{0}b");
+        let long = "x".repeat(10_000);
+        assert_eq!(excerpt(&long).chars().count(), EXCERPT_CHARS + 1);
+    }
+
+    #[test]
+    fn header_problems_name_the_header_line() {
+        let problem = Problem::header(ProblemKind::MissingColumns(vec!["kind"]));
+        assert_eq!(
+            problem.message(Lang::En),
+            "line 1 (header): missing column(s): kind"
+        );
+    }
+}

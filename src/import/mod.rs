@@ -1,0 +1,8 @@
+//! Importing a batch of reports: reading and checking the manifest and its PDFs, then committing.
+
+pub mod commit;
+pub mod manifest;
+pub mod pdf;
+
+pub use manifest::{BatchRow, Problem, ProblemKind, read_batch};
+pub use pdf::{PdfInfo, PdfProblem, check_pdf};

@@ -1,0 +1,16 @@
+//! dosiport: the portal through which a dosimetry laboratory delivers its
+//! control reports to the people its clients authorised to receive them.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod import;
+pub mod mail;
+pub mod storage;
+pub mod telemetry;
+pub mod web;

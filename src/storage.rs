@@ -1,0 +1,170 @@
+//! Report files, kept by content (SHA-256) in a folder or an object store.
+//! Files are only ever reached through the hash stored on a report row.
+
+use std::ops::Range;
+use std::path::Path as FsPath;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path;
+use object_store::{GetOptions, GetRange, ObjectStore, PutPayload, WriteMultipart};
+use tokio::io::AsyncReadExt;
+
+/// Files larger than this are uploaded in parts rather than read whole.
+const WHOLE_PUT_LIMIT: u64 = 8 * 1024 * 1024;
+/// Size of the parts of a large upload, and of reads from disk.
+const CHUNK: usize = 4 * 1024 * 1024;
+
+/// Why a file could not be stored or read.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The storage setting cannot be used.
+    #[error("invalid storage setting {0:?}")]
+    Setting(String),
+    /// The object store failed.
+    #[error("object store: {0}")]
+    Store(#[from] object_store::Error),
+    /// A local file could not be read.
+    #[error("reading {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The key is not a SHA-256 hex digest.
+    #[error("invalid content key")]
+    InvalidKey,
+}
+
+/// Where report files live.
+#[derive(Clone)]
+pub struct FileStore {
+    inner: Arc<dyn ObjectStore>,
+}
+
+impl std::fmt::Debug for FileStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FileStore({})", self.inner)
+    }
+}
+
+impl FileStore {
+    /// Opens the storage named by the setting: a folder (created if missing).
+    pub fn open(setting: &str) -> Result<Self, StorageError> {
+        if setting.contains("://") {
+            return Err(StorageError::Setting(setting.to_owned()));
+        }
+        std::fs::create_dir_all(setting).map_err(|source| StorageError::Read {
+            path: setting.to_owned(),
+            source,
+        })?;
+        let local = LocalFileSystem::new_with_prefix(setting)?;
+        Ok(Self {
+            inner: Arc::new(local),
+        })
+    }
+
+    /// Stores a local file under its SHA-256, unless it is already there.
+    pub async fn put_file(&self, sha256: &str, file: &FsPath, size: u64) -> Result<(), StorageError> {
+        let key = key(sha256)?;
+        if self.inner.head(&key).await.is_ok() {
+            return Ok(());
+        }
+        let read_error = |source| StorageError::Read {
+            path: file.display().to_string(),
+            source,
+        };
+        if size <= WHOLE_PUT_LIMIT {
+            let bytes = tokio::fs::read(file).await.map_err(read_error)?;
+            self.inner.put(&key, PutPayload::from(bytes)).await?;
+            return Ok(());
+        }
+
+        let upload = self.inner.put_multipart(&key).await?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, CHUNK);
+        let mut source = tokio::fs::File::open(file).await.map_err(read_error)?;
+        let mut buffer = vec![0u8; CHUNK];
+        loop {
+            let read = source.read(&mut buffer).await.map_err(read_error)?;
+            if read == 0 {
+                break;
+            }
+            writer.wait_for_capacity(2).await?;
+            writer.write(&buffer[..read]);
+        }
+        writer.finish().await?;
+        Ok(())
+    }
+
+    /// Streams a stored file, or the given byte range of it.
+    pub async fn stream(
+        &self,
+        sha256: &str,
+        range: Option<Range<u64>>,
+    ) -> Result<BoxStream<'static, Result<Bytes, std::io::Error>>, StorageError> {
+        let options = GetOptions {
+            range: range.map(GetRange::Bounded),
+            ..GetOptions::default()
+        };
+        let result = self.inner.get_opts(&key(sha256)?, options).await?;
+        Ok(result
+            .into_stream()
+            .map_err(std::io::Error::other)
+            .boxed())
+    }
+
+    /// Whether a file is stored.
+    pub async fn exists(&self, sha256: &str) -> Result<bool, StorageError> {
+        match self.inner.head(&key(sha256)?).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Every stored key, for tests and checks.
+    pub async fn keys(&self) -> Result<Vec<String>, StorageError> {
+        let listed: Vec<_> = self.inner.list(None).try_collect().await?;
+        Ok(listed.into_iter().map(|m| m.location.to_string()).collect())
+    }
+}
+
+/// The storage key of a hash: `ab/abcdef….pdf`.
+fn key(sha256: &str) -> Result<Path, StorageError> {
+    let valid = sha256.len() == 64 && sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if !valid {
+        return Err(StorageError::InvalidKey);
+    }
+    Ok(Path::from(format!("{}/{sha256}.pdf", &sha256[..2])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn stores_once_and_streams_ranges() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::open(dir.path().join("reports").to_str().unwrap()).unwrap();
+        let source = dir.path().join("a.pdf");
+        std::fs::write(&source, b"0123456789").unwrap();
+        let sha = crate::domain::secret::sha256_hex(b"0123456789");
+
+        store.put_file(&sha, &source, 10).await.unwrap();
+        store.put_file(&sha, &source, 10).await.unwrap();
+        assert_eq!(store.keys().await.unwrap().len(), 1);
+
+        let parts: Vec<_> = store.stream(&sha, Some(2..5)).await.unwrap().try_collect().await.unwrap();
+        assert_eq!(parts.concat(), b"234");
+    }
+
+    #[test]
+    fn refuses_keys_that_are_not_hashes() {
+        assert!(key("../../etc/passwd").is_err());
+        assert!(key(&"A".repeat(64)).is_err());
+    }
+}

@@ -1,0 +1,108 @@
+//! The web layer: state, router, layout and the headers every page gets.
+
+mod error;
+mod pages;
+mod registration;
+mod reports;
+mod signin;
+pub mod visitor;
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::sync::Notify;
+
+use crate::auth::PasswordHasher;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::Store;
+use crate::storage::FileStore;
+
+pub use error::{ErrorPage, WebError};
+
+/// Largest form accepted.
+const FORM_LIMIT: usize = 64 * 1024;
+
+/// Everything a request handler may use.
+#[derive(Clone)]
+pub struct AppState {
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Rows.
+    pub store: Arc<dyn Store>,
+    /// Report files.
+    pub files: FileStore,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Password hashing.
+    pub hasher: PasswordHasher,
+    /// Wakes the outbox sender when an email is queued.
+    pub mail_wake: Arc<Notify>,
+}
+
+/// The portal's routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/static/style.css", get(pages::stylesheet))
+        .route("/compte", get(pages::account))
+        .route("/inscription", get(registration::codes_form).post(registration::codes_submit))
+        .route("/inscription/email", get(registration::email_form).post(registration::email_submit))
+        .route("/inscription/compte-existant", get(registration::existing_account))
+        .route(
+            "/inscription/certification",
+            get(registration::certify_form).post(registration::certify_submit),
+        )
+        .route("/inscription/envoyee", get(registration::sent))
+        .route(
+            "/inscription/confirmer",
+            get(registration::confirm_page).post(registration::confirm_submit),
+        )
+        .route("/premiere-connexion", get(signin::set_password_form).post(signin::set_password_submit))
+        .route("/connexion", get(signin::signin_form).post(signin::signin_submit))
+        .route("/deconnexion", post(signin::sign_out))
+        .route("/rapports", get(reports::list))
+        .route("/rapports/{id}/telecharger", get(reports::download))
+        .fallback(|| async { WebError::NotFound })
+        .layer(middleware::from_fn_with_state(state.clone(), pages::render_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Headers of every response: no framing, no sniffing, no inline script, no
+/// caching of personal pages.
+async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut axum::http::HeaderMap, name, value: &'static str| {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'",
+    );
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, header::REFERRER_POLICY, "same-origin");
+    set(headers, header::CACHE_CONTROL, "no-store");
+    if state.config.is_https() {
+        set(headers, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
+    }
+    response
+}
+
+/// A redirect after a POST, or to a page (303 See Other).
+pub fn see_other(location: &str) -> Response {
+    axum::response::Redirect::to(location).into_response()
+}

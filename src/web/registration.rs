@@ -1,0 +1,522 @@
+//! Registration: codes, email, certification, then the emailed confirmation
+//! link (REG-1 to REG-6).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use chrono::Duration;
+use serde::Deserialize;
+
+use super::pages::{Layout, MessagePage, render};
+use super::visitor::{CookieName, CsrfForm, NoFields, Visitor};
+use super::{AppState, WebError, see_other};
+use crate::db::{ConfirmOutcome, Draft, NewSession, SessionKind, StartConfirmation};
+use crate::domain::report::ReportNumber;
+use crate::domain::secret::{SecurityCode, Token};
+use crate::domain::{Email, EmailError, Lang};
+use crate::mail::Mail;
+
+/// How long a registration may stay between its steps.
+const DRAFT_MINUTES: i64 = 60;
+/// How long an emailed link's token is kept in its cookie.
+const LINK_COOKIE_MINUTES: i64 = 60;
+
+#[derive(Template)]
+#[template(path = "register_codes.html")]
+struct CodesPage {
+    layout: Layout,
+    code_error: Option<&'static str>,
+    number_error: Option<&'static str>,
+    mismatch: bool,
+    number: String,
+}
+
+impl CodesPage {
+    fn has_errors(&self) -> bool {
+        self.code_error.is_some() || self.number_error.is_some() || self.mismatch
+    }
+}
+
+/// Step 1: the codes of the invitation email.
+pub async fn codes_form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+    let page = CodesPage {
+        layout: Layout::new(&state, &visitor, "Inscription – vos codes"),
+        code_error: None,
+        number_error: None,
+        mismatch: false,
+        number: String::new(),
+    };
+    Ok(visitor.respond(render(&page)?))
+}
+
+/// The codes as posted.
+#[derive(Deserialize)]
+pub struct CodesForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    number: String,
+}
+
+/// Step 1 posted: checks the pair and opens a draft.
+pub async fn codes_submit(
+    State(state): State<AppState>,
+    mut visitor: Visitor,
+    CsrfForm(form): CsrfForm<CodesForm>,
+) -> Result<Response, WebError> {
+    let code = SecurityCode::parse(&form.code);
+    let number = ReportNumber::parse(&form.number);
+    let mut page = CodesPage {
+        layout: Layout::new(&state, &visitor, "Inscription – vos codes"),
+        code_error: field_error(&form.code, code.is_some(), CODE_EMPTY, CODE_MALFORMED),
+        number_error: field_error(&form.number, number.is_some(), NUMBER_EMPTY, NUMBER_MALFORMED),
+        mismatch: false,
+        number: form.number.chars().take(64).collect(),
+    };
+    let (Some(code), Some(number)) = (code, number) else {
+        page.layout.title.insert_str(0, "Erreur – ");
+        return Ok(visitor.respond(render(&page)?));
+    };
+
+    let recipient = state.store.recipient_for_report(number.as_str()).await?;
+    let stored_hash = recipient.as_ref().map_or(DUMMY_HASH, |r| r.code_hash.as_str());
+    let matches = code.matches(stored_hash);
+    let Some(recipient) = recipient.filter(|_| matches) else {
+        page.mismatch = true;
+        page.layout.title.insert_str(0, "Erreur – ");
+        return Ok(visitor.respond(render(&page)?));
+    };
+
+    let draft_id = Token::generate();
+    let now = state.clock.now();
+    let draft = Draft {
+        recipient_id: recipient.recipient_id,
+        recipient_name: recipient.recipient_name,
+        report_number: number.as_str().to_owned(),
+        email: None,
+    };
+    let expires = now + Duration::minutes(DRAFT_MINUTES);
+    state.store.create_draft(&draft_id.hash(), &draft, now, expires).await?;
+    let max_age = Some(Duration::minutes(DRAFT_MINUTES));
+    visitor.set_cookie(CookieName::Registration, draft_id.expose().to_owned(), max_age);
+    Ok(visitor.respond(see_other("/inscription/email")))
+}
+
+/// Compared against when the report number is unknown, so that both failures
+/// cost the same.
+const DUMMY_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+const CODE_EMPTY: &str = "Saisissez le code de sécurité reçu par email.";
+const CODE_MALFORMED: &str =
+    "Le code de sécurité compte 16 lettres et chiffres, par exemple ABCD-EFGH-JKMN-PQRS.";
+const NUMBER_EMPTY: &str = "Saisissez le numéro d'un rapport de contrôle.";
+const NUMBER_MALFORMED: &str =
+    "Le numéro de rapport se compose de lettres, de chiffres et de tirets, par exemple RDC-2025-001001.";
+
+fn field_error(
+    typed: &str,
+    valid: bool,
+    empty: &'static str,
+    malformed: &'static str,
+) -> Option<&'static str> {
+    if typed.trim().is_empty() {
+        Some(empty)
+    } else if valid {
+        None
+    } else {
+        Some(malformed)
+    }
+}
+
+/// The draft of this visitor's registration, if still alive.
+async fn current_draft(state: &AppState, visitor: &Visitor) -> Result<Option<(String, Draft)>, WebError> {
+    let Some(token) = visitor.cookie(CookieName::Registration).and_then(Token::from_received) else {
+        return Ok(None);
+    };
+    let hash = token.hash();
+    let draft = state.store.draft(&hash, state.clock.now()).await?;
+    Ok(draft.map(|d| (hash, d)))
+}
+
+fn restart_page(state: &AppState, visitor: &Visitor) -> MessagePage {
+    MessagePage::new(
+        Layout::new(state, visitor, "Inscription à reprendre"),
+        &["Votre inscription a été interrompue trop longtemps ou n'a pas commencé. \
+           Saisissez de nouveau vos codes pour la reprendre."],
+        Some(("Saisir mes codes", "/inscription")),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "register_email.html")]
+struct EmailPage {
+    layout: Layout,
+    recipient_name: String,
+    email: String,
+    error: Option<&'static str>,
+}
+
+/// Step 2: the email that will be the login.
+pub async fn email_form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+    let Some((_, draft)) = current_draft(&state, &visitor).await? else {
+        let page = restart_page(&state, &visitor);
+        return Ok(visitor.respond(render(&page)?));
+    };
+    let page = EmailPage {
+        layout: Layout::new(&state, &visitor, "Inscription – votre adresse email"),
+        recipient_name: draft.recipient_name,
+        email: draft.email.unwrap_or_default(),
+        error: None,
+    };
+    Ok(visitor.respond(render(&page)?))
+}
+
+/// The email as posted.
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Step 2 posted.
+pub async fn email_submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Result<Response, WebError> {
+    let Some((draft_hash, draft)) = current_draft(&state, &visitor).await? else {
+        let page = restart_page(&state, &visitor);
+        return Ok(visitor.respond(render(&page)?));
+    };
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(e) => {
+            let page = EmailPage {
+                layout: Layout::new(&state, &visitor, "Erreur – Inscription – votre adresse email"),
+                recipient_name: draft.recipient_name,
+                email: form.email.chars().take(254).collect(),
+                error: Some(email_error(e)),
+            };
+            return Ok(visitor.respond(render(&page)?));
+        }
+    };
+
+    let account = state.store.account_by_email(email.normalized()).await?;
+    let owner = state.store.recipient_for_report(&draft.report_number).await?;
+    if let Some(owner_id) = owner.and_then(|r| r.owner_account_id) {
+        let page = if account.as_ref().is_some_and(|a| a.id == owner_id) {
+            already_registered(&state, &visitor)
+        } else {
+            taken_page(&state, &visitor)
+        };
+        return Ok(visitor.respond(render(&page)?));
+    }
+
+    state.store.set_draft_email(&draft_hash, email.normalized()).await?;
+    let next = if account.is_some() {
+        "/inscription/compte-existant"
+    } else {
+        "/inscription/certification"
+    };
+    Ok(visitor.respond(see_other(next)))
+}
+
+fn email_error(e: EmailError) -> &'static str {
+    match e {
+        EmailError::Empty => "Saisissez votre adresse email.",
+        EmailError::TooLong => "Cette adresse est trop longue pour être une adresse email.",
+        EmailError::DisplayName => {
+            "Saisissez l'adresse seule, sans nom ni chevrons, par exemple prenom.nom@exemple.fr."
+        }
+        EmailError::Syntax => {
+            "Cette adresse email n'est pas valide. Vérifiez-la : elle doit ressembler à \
+             prenom.nom@exemple.fr."
+        }
+    }
+}
+
+fn already_registered(state: &AppState, visitor: &Visitor) -> MessagePage {
+    MessagePage::new(
+        Layout::new(state, visitor, "Inscription déjà terminée"),
+        &["Cette inscription est déjà terminée : ces rapports sont déjà accessibles avec \
+           cette adresse email. Connectez-vous pour les consulter."],
+        Some(("Se connecter", "/connexion")),
+    )
+}
+
+fn taken_page(state: &AppState, visitor: &Visitor) -> MessagePage {
+    MessagePage::new(
+        Layout::new(state, visitor, "Ces rapports ont déjà un titulaire"),
+        &[
+            "Une autre adresse email a déjà terminé l'inscription avec ces codes : elle est \
+             titulaire de l'accès à ces rapports.",
+            "Si vous devez aussi les recevoir, demandez à cette personne de vous ajouter comme \
+             destinataire depuis « Mon compte ». En cas de doute, contactez notre service client.",
+        ],
+        Some(("Retour à l'accueil", "/")),
+    )
+    .problem()
+}
+
+/// Between steps 2 and 3 when the email already has an account.
+pub async fn existing_account(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+    let Some((_, draft)) = current_draft(&state, &visitor).await? else {
+        let page = restart_page(&state, &visitor);
+        return Ok(visitor.respond(render(&page)?));
+    };
+    let text = format!(
+        "L'adresse {} a déjà un compte sur le portail. Les rapports de « {} » seront ajoutés \
+         à ce compte : vous les verrez avec les autres, avec le même mot de passe.",
+        draft.email.unwrap_or_default(),
+        draft.recipient_name
+    );
+    let page = MessagePage::new(
+        Layout::new(&state, &visitor, "Inscription – compte existant"),
+        &[text.as_str()],
+        Some(("Suivant", "/inscription/certification")),
+    );
+    Ok(visitor.respond(render(&page)?))
+}
+
+#[derive(Template)]
+#[template(path = "register_certify.html")]
+struct CertifyPage {
+    layout: Layout,
+    recipient_name: String,
+    email: String,
+    error: bool,
+}
+
+/// Step 3: certify being authorised.
+pub async fn certify_form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+    let Some((_, draft)) = current_draft(&state, &visitor).await? else {
+        let page = restart_page(&state, &visitor);
+        return Ok(visitor.respond(render(&page)?));
+    };
+    let Some(email) = draft.email else {
+        return Ok(visitor.respond(see_other("/inscription/email")));
+    };
+    let page = CertifyPage {
+        layout: Layout::new(&state, &visitor, "Inscription – certification"),
+        recipient_name: draft.recipient_name,
+        email,
+        error: false,
+    };
+    Ok(visitor.respond(render(&page)?))
+}
+
+/// The certification as posted.
+#[derive(Deserialize)]
+pub struct CertifyForm {
+    certify: Option<String>,
+}
+
+/// Step 3 posted: queues the confirmation email.
+pub async fn certify_submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    CsrfForm(form): CsrfForm<CertifyForm>,
+) -> Result<Response, WebError> {
+    let Some((_, draft)) = current_draft(&state, &visitor).await? else {
+        let page = restart_page(&state, &visitor);
+        return Ok(visitor.respond(render(&page)?));
+    };
+    let Some(email) = draft.email else {
+        return Ok(visitor.respond(see_other("/inscription/email")));
+    };
+    if form.certify.is_none() {
+        let page = CertifyPage {
+            layout: Layout::new(&state, &visitor, "Erreur – Inscription – certification"),
+            recipient_name: draft.recipient_name,
+            email,
+            error: true,
+        };
+        return Ok(visitor.respond(render(&page)?));
+    }
+
+    let token = Token::generate();
+    let now = state.clock.now();
+    let hours = state.config.confirmation_hours;
+    let start = StartConfirmation {
+        recipient_id: draft.recipient_id,
+        email,
+        token_hash: token.hash(),
+        now,
+        expires_at: now + Duration::hours(hours),
+        mail: Mail::ConfirmRegistration {
+            recipient_name: draft.recipient_name,
+            token: token.expose().to_owned(),
+            hours,
+        },
+        lang: Lang::Fr,
+        client_addr: visitor.client_addr.clone(),
+    };
+    state.store.start_confirmation(&start).await?;
+    state.mail_wake.notify_one();
+    tracing::info!(recipient_id = draft.recipient_id, "registration certified, confirmation queued");
+    Ok(visitor.respond(see_other("/inscription/envoyee")))
+}
+
+#[derive(Template)]
+#[template(path = "register_sent.html")]
+struct SentPage {
+    layout: Layout,
+    email: String,
+    hours: i64,
+}
+
+/// Step 4: the confirmation email is on its way.
+pub async fn sent(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+    let email = current_draft(&state, &visitor)
+        .await?
+        .and_then(|(_, d)| d.email)
+        .unwrap_or_default();
+    let page = SentPage {
+        layout: Layout::new(&state, &visitor, "Inscription – vérifiez votre messagerie"),
+        email,
+        hours: state.config.confirmation_hours,
+    };
+    Ok(visitor.respond(render(&page)?))
+}
+
+/// The link of the confirmation email.
+#[derive(Deserialize)]
+pub struct LinkQuery {
+    jeton: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "register_confirm.html")]
+struct ConfirmPage {
+    layout: Layout,
+}
+
+/// Opening the link: moves the token into a cookie and drops it from the URL;
+/// then shows a page whose button confirms. A GET never consumes the token.
+pub async fn confirm_page(
+    State(state): State<AppState>,
+    mut visitor: Visitor,
+    Query(query): Query<LinkQuery>,
+) -> Result<Response, WebError> {
+    if let Some(text) = query.jeton {
+        let token = Token::from_received(text.trim()).map(|t| t.expose().to_owned());
+        let max_age = Some(Duration::minutes(LINK_COOKIE_MINUTES));
+        visitor.set_cookie(CookieName::Link, token.unwrap_or_default(), max_age);
+        return Ok(no_referrer(visitor.respond(see_other("/inscription/confirmer"))));
+    }
+    let has_token = visitor.cookie(CookieName::Link).and_then(Token::from_received).is_some();
+    let response = if has_token {
+        let page = ConfirmPage {
+            layout: Layout::new(&state, &visitor, "Finaliser mon inscription"),
+        };
+        visitor.respond(render(&page)?)
+    } else {
+        let page = invalid_link(&state, &visitor);
+        visitor.respond(render(&page)?)
+    };
+    Ok(no_referrer(response))
+}
+
+fn no_referrer(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+fn invalid_link(state: &AppState, visitor: &Visitor) -> MessagePage {
+    MessagePage::new(
+        Layout::new(state, visitor, "Lien non valide"),
+        &[
+            "Ce lien n'est pas valide. Il a peut-être été copié en partie seulement.",
+            "Ouvrez-le de nouveau en cliquant directement dans l'email reçu, plutôt qu'en le \
+             copiant. Le portail a aussi besoin que les cookies soient autorisés.",
+        ],
+        Some(("Retour à l'accueil", "/")),
+    )
+    .problem()
+}
+
+/// The confirm button: consumes the token.
+pub async fn confirm_submit(
+    State(state): State<AppState>,
+    mut visitor: Visitor,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, WebError> {
+    let token = visitor.cookie(CookieName::Link).and_then(Token::from_received);
+    visitor.remove_cookie(CookieName::Link);
+    let outcome = match token {
+        Some(token) => state.store.confirm_registration(&token.hash(), state.clock.now()).await?,
+        None => ConfirmOutcome::Invalid,
+    };
+
+    let page = match outcome {
+        ConfirmOutcome::AccountCreated { account_id } => {
+            open_set_password_session(&state, &mut visitor, account_id).await?;
+            tracing::info!(account_id, "registration confirmed, account created");
+            MessagePage::new(
+                Layout::new(&state, &visitor, "Inscription terminée"),
+                &["Votre adresse email est confirmée et votre compte est créé.",
+                  "Il ne reste qu'à choisir votre mot de passe pour accéder à vos rapports."],
+                Some(("Choisir mon mot de passe", "/premiere-connexion")),
+            )
+        }
+        ConfirmOutcome::AccessAdded { account_id, has_password } => {
+            tracing::info!(account_id, "registration confirmed, access added");
+            if !has_password {
+                open_set_password_session(&state, &mut visitor, account_id).await?;
+            }
+            let next = if has_password {
+                ("Voir mes rapports", "/rapports")
+            } else {
+                ("Choisir mon mot de passe", "/premiere-connexion")
+            };
+            MessagePage::new(
+                Layout::new(&state, &visitor, "Accès ajouté"),
+                &["Votre adresse email est confirmée. Ces rapports sont ajoutés à votre compte, \
+                   avec ceux auxquels vous aviez déjà accès."],
+                Some(next),
+            )
+        }
+        ConfirmOutcome::AlreadyDone => MessagePage::new(
+            Layout::new(&state, &visitor, "Inscription déjà validée"),
+            &["Cette inscription a déjà été validée. Connectez-vous avec votre adresse email et \
+               votre mot de passe."],
+            Some(("Se connecter", "/connexion")),
+        ),
+        ConfirmOutcome::TakenByOther => taken_page(&state, &visitor),
+        ConfirmOutcome::Expired => MessagePage::new(
+            Layout::new(&state, &visitor, "Lien expiré"),
+            &["Ce lien a expiré. Recommencez l'inscription avec vos codes : un nouvel email de \
+               confirmation vous sera envoyé."],
+            Some(("Recommencer l'inscription", "/inscription")),
+        )
+        .problem(),
+        ConfirmOutcome::Invalid => invalid_link(&state, &visitor),
+    };
+    Ok(no_referrer(visitor.respond(render(&page)?)))
+}
+
+/// Signs the browser in with a session that may only set the password.
+async fn open_set_password_session(
+    state: &AppState,
+    visitor: &mut Visitor,
+    account_id: i64,
+) -> Result<(), WebError> {
+    if let Some(old) = visitor.session_hash.take() {
+        state.store.delete_session(&old).await?;
+    }
+    let id = Token::generate();
+    let now = state.clock.now();
+    let session = NewSession {
+        id_hash: id.hash(),
+        account_id,
+        kind: SessionKind::SetPassword,
+        remember: false,
+        now,
+        expires_at: now + Duration::hours(1),
+    };
+    state.store.create_session(&session).await?;
+    visitor.set_cookie(CookieName::Session, id.expose().to_owned(), None);
+    Ok(())
+}

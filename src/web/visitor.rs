@@ -1,0 +1,185 @@
+//! Who is asking: the session cookie, the anti-forgery token and the client's
+//! address, read once per request. Cookies are named and set only here.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::Duration;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use subtle::ConstantTimeEq;
+
+use super::AppState;
+use super::error::WebError;
+use crate::db::{SessionInfo, SessionKind};
+use crate::domain::secret::Token;
+
+/// The cookies of the portal.
+#[derive(Debug, Clone, Copy)]
+pub enum CookieName {
+    /// The session id.
+    Session,
+    /// The anti-forgery secret, echoed by every form.
+    Csrf,
+    /// A registration in progress.
+    Registration,
+    /// An emailed link's token, moved out of the URL.
+    Link,
+}
+
+impl CookieName {
+    /// The cookie's name; `__Host-` prefixed over HTTPS.
+    pub fn name(self, https: bool) -> &'static str {
+        match (self, https) {
+            (CookieName::Session, false) => "dosiport_session",
+            (CookieName::Session, true) => "__Host-dosiport_session",
+            (CookieName::Csrf, false) => "dosiport_csrf",
+            (CookieName::Csrf, true) => "__Host-dosiport_csrf",
+            (CookieName::Registration, false) => "dosiport_registration",
+            (CookieName::Registration, true) => "__Host-dosiport_registration",
+            (CookieName::Link, false) => "dosiport_link",
+            (CookieName::Link, true) => "__Host-dosiport_link",
+        }
+    }
+}
+
+/// The visitor of one request.
+pub struct Visitor {
+    /// Cookies, with any the response must set.
+    pub jar: CookieJar,
+    /// The anti-forgery token to put in forms.
+    pub csrf: String,
+    /// The signed-in session, if any.
+    pub session: Option<SessionInfo>,
+    /// Hash of the session id, if any.
+    pub session_hash: Option<String>,
+    /// The client's address.
+    pub client_addr: String,
+    https: bool,
+}
+
+impl Visitor {
+    /// The session if it allows everything.
+    pub fn full_session(&self) -> Option<&SessionInfo> {
+        self.session.as_ref().filter(|s| s.kind == SessionKind::Full)
+    }
+
+    /// A cookie's value.
+    pub fn cookie(&self, name: CookieName) -> Option<&str> {
+        self.jar.get(name.name(self.https)).map(Cookie::value)
+    }
+
+    /// Sets a cookie (HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS);
+    /// `max_age` None makes it last as long as the browser.
+    pub fn set_cookie(&mut self, name: CookieName, value: String, max_age: Option<Duration>) {
+        let mut cookie = Cookie::build((name.name(self.https), value))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.https)
+            .path("/");
+        if let Some(age) = max_age.and_then(|a| time::Duration::try_from(a.to_std().ok()?).ok()) {
+            cookie = cookie.max_age(age);
+        }
+        self.jar = self.jar.clone().add(cookie.build());
+    }
+
+    /// Removes a cookie.
+    pub fn remove_cookie(&mut self, name: CookieName) {
+        let cookie = Cookie::build((name.name(self.https), "")).path("/").build();
+        self.jar = self.jar.clone().remove(cookie);
+    }
+
+    /// A response with the cookies this request changed.
+    pub fn respond(self, page: impl IntoResponse) -> Response {
+        (self.jar, page).into_response()
+    }
+}
+
+impl<S> FromRequestParts<S> for Visitor
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = AppState::from_ref(state);
+        let https = app.config.is_https();
+        let jar = CookieJar::from_headers(&parts.headers);
+        let client_addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |ConnectInfo(a)| a.ip().to_string());
+
+        let mut visitor = Visitor {
+            jar,
+            csrf: String::new(),
+            session: None,
+            session_hash: None,
+            client_addr,
+            https,
+        };
+        match visitor.cookie(CookieName::Csrf).and_then(Token::from_received) {
+            Some(token) => visitor.csrf = token.expose().to_owned(),
+            None => {
+                let token = Token::generate();
+                visitor.csrf = token.expose().to_owned();
+                visitor.set_cookie(CookieName::Csrf, token.expose().to_owned(), None);
+            }
+        }
+        if let Some(token) = visitor.cookie(CookieName::Session).and_then(Token::from_received) {
+            let now = app.clock.now();
+            let idle = now + Duration::hours(app.config.session_hours);
+            let hash = token.hash();
+            visitor.session = app.store.session(&hash, now, idle).await?;
+            visitor.session_hash = visitor.session.as_ref().map(|_| hash);
+        }
+        Ok(visitor)
+    }
+}
+
+#[derive(Deserialize)]
+struct WithCsrf<T> {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    form: T,
+}
+
+/// A posted form whose anti-forgery token was checked against the cookie.
+pub struct CsrfForm<T>(pub T);
+
+impl<S, T> FromRequest<S> for CsrfForm<T>
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+    T: DeserializeOwned + Send,
+{
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let https = AppState::from_ref(state).config.is_https();
+        let jar = CookieJar::from_headers(req.headers());
+        let cookie = jar.get(CookieName::Csrf.name(https)).map(|c| c.value().to_owned());
+        let Form(posted) = Form::<WithCsrf<T>>::from_request(req, state)
+            .await
+            .map_err(|_| WebError::BadRequest)?;
+
+        let Some(cookie) = cookie else {
+            return Err(WebError::CookiesRequired);
+        };
+        let matches: bool = cookie.as_bytes().ct_eq(posted.csrf.as_bytes()).into();
+        if !matches || posted.csrf.is_empty() {
+            return Err(WebError::FormExpired);
+        }
+        Ok(CsrfForm(posted.form))
+    }
+}
+
+/// A form with no field but the anti-forgery token.
+#[derive(Debug, Deserialize)]
+pub struct NoFields {}
