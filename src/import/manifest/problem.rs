@@ -270,244 +270,194 @@ fn say(lang: Lang, fr: String, en: String) -> String {
 }
 
 fn describe(kind: &ProblemKind, lang: Lang) -> String {
-    manifest_message(kind, lang)
-        .or_else(|| cell_message(kind, lang))
-        .or_else(|| file_message(kind, lang))
-        .unwrap_or_default()
+    match lang {
+        Lang::Fr => french(kind),
+        Lang::En => english(kind),
+    }
 }
 
-/// Messages about the manifest as a whole and its header.
-fn manifest_message(kind: &ProblemKind, lang: Lang) -> Option<String> {
+/// Every message in French; one arm per kind, so none can be forgotten.
+fn french(kind: &ProblemKind) -> String {
     use ProblemKind as K;
-    let text = match kind {
-        K::ManifestUnreadable(error) => say(
-            lang,
-            format!("le manifeste ne peut pas être lu ({error})"),
-            format!("the manifest cannot be read ({error})"),
-        ),
-        K::ManifestTooLarge { limit_mib } => say(
-            lang,
-            format!("le manifeste dépasse {limit_mib} Mio ; découpez le lot"),
-            format!("the manifest is larger than {limit_mib} MiB; split the batch"),
-        ),
-        K::EmptyManifest => lang
-            .pick("le manifeste est vide", "the manifest is empty")
-            .into(),
-        K::NotCsvText => lang
-            .pick(
-                "ce n'est pas un fichier CSV texte (pas d'en-tête de manifeste valide)",
-                "this is not a CSV text file (no valid manifest header)",
-            )
-            .into(),
-        K::BadEncoding(encoding) => encoding_message(*encoding, lang),
-        K::MissingColumns(names) => say(
-            lang,
-            format!("colonne(s) manquante(s) : {}", list(names)),
-            format!("missing column(s): {}", list(names)),
-        ),
-        K::UnknownColumns(names) => say(
-            lang,
-            format!("colonne(s) inconnue(s), refusée(s) : {}", list(names)),
-            format!("unknown column(s), refused: {}", list(names)),
-        ),
-        K::DuplicateColumns(names) => say(
-            lang,
-            format!("colonne(s) en double : {}", list(names)),
-            format!("duplicated column(s): {}", list(names)),
-        ),
-        K::UnterminatedQuote => lang
-            .pick(
-                "un guillemet ouvre ce champ et n'est jamais refermé ; rien n'a été importé",
-                "a double quote opens this field and is never closed; nothing was imported",
-            )
-            .into(),
-        K::CsvSyntax => lang.pick("CSV illisible", "unreadable CSV").into(),
-        K::NoRows => lang
-            .pick(
-                "le manifeste n'a aucune ligne de données",
-                "the manifest has no data row",
-            )
-            .into(),
-        _ => return None,
-    };
-    Some(text)
-}
-
-fn encoding_message(encoding: Encoding, lang: Lang) -> String {
-    let what = match encoding {
-        Encoding::Utf16 => lang.pick("est en UTF-16", "is in UTF-16"),
-        Encoding::Mixed => lang.pick(
-            "mélange UTF-8 et un autre encodage",
-            "mixes UTF-8 with another encoding",
-        ),
-        Encoding::Unknown => lang.pick(
-            "n'est ni en UTF-8 ni en Windows-1252",
-            "is neither UTF-8 nor Windows-1252",
-        ),
-    };
-    say(
-        lang,
-        format!("le manifeste {what} ; enregistrez-le en «\u{a0}CSV UTF-8\u{a0}»"),
-        format!("the manifest {what}; save it as \"CSV UTF-8\""),
-    )
-}
-
-/// Messages about the value of one cell, or a row's consistency.
-fn cell_message(kind: &ProblemKind, lang: Lang) -> Option<String> {
-    use ProblemKind as K;
-    let text = match kind {
-        K::CellCount { expected, found } => say(
-            lang,
-            format!("{found} cellule(s) au lieu de {expected}"),
-            format!("{found} cell(s) instead of {expected}"),
-        ),
-        K::EmptyCell => lang
-            .pick("cellule vide (obligatoire)", "empty cell (required)")
-            .into(),
-        K::ControlCharacter { position, code } => say(
-            lang,
-            format!("caractère de contrôle U+{code:04X} en position {position}"),
-            format!("control character U+{code:04X} at position {position}"),
-        ),
-        K::TooLong { max, found } => say(
-            lang,
-            format!("trop long : {found} caractères, {max} au plus"),
-            format!("too long: {found} characters, at most {max}"),
-        ),
-        K::InvalidReportNumber(value) => invalid(lang, "numéro de rapport", "report number", value),
-        K::InvalidRecipientCode(value) => {
-            invalid(lang, "code destinataire", "recipient code", value)
+    match kind {
+        K::ManifestUnreadable(error) => format!("le manifeste ne peut pas être lu ({error})"),
+        K::ManifestTooLarge { limit_mib } => {
+            format!("le manifeste dépasse {limit_mib} Mio\u{a0}; découpez le lot")
         }
-        K::InvalidEmail { value, error } => email_message(value, *error, lang),
-        K::InvalidDate(value) => say(
-            lang,
-            format!("date invalide «\u{a0}{value}\u{a0}» (attendu AAAA-MM-JJ ou JJ/MM/AAAA)"),
-            format!("invalid date \"{value}\" (expected YYYY-MM-DD or DD/MM/YYYY)"),
+        K::EmptyManifest => "le manifeste est vide".into(),
+        K::NotCsvText => {
+            "ce n'est pas un fichier CSV texte (pas d'en-tête de manifeste valide)".into()
+        }
+        K::BadEncoding(encoding) => format!(
+            "le manifeste {}\u{a0}; enregistrez-le en «\u{a0}CSV UTF-8\u{a0}»",
+            encoding_fr(*encoding)
         ),
-        K::NoSuchDate(value) => say(
-            lang,
-            format!("date invalide : le «\u{a0}{value}\u{a0}» n'existe pas"),
-            format!("invalid date: \"{value}\" does not exist"),
+        K::MissingColumns(names) => format!("colonne(s) manquante(s)\u{a0}: {}", list(names)),
+        K::UnknownColumns(names) => {
+            format!("colonne(s) inconnue(s), refusée(s)\u{a0}: {}", list(names))
+        }
+        K::DuplicateColumns(names) => format!("colonne(s) en double\u{a0}: {}", list(names)),
+        K::UnterminatedQuote => {
+            "un guillemet ouvre ce champ et n'est jamais refermé\u{a0}; rien n'a été importé".into()
+        }
+        K::CsvSyntax => "CSV illisible".into(),
+        K::NoRows => "le manifeste n'a aucune ligne de données".into(),
+        K::CellCount { expected, found } => {
+            format!("{found} cellule(s) au lieu de {expected}")
+        }
+        K::EmptyCell => "cellule vide (obligatoire)".into(),
+        K::ControlCharacter { position, code } => {
+            format!("caractère de contrôle U+{code:04X} en position {position}")
+        }
+        K::TooLong { max, found } => format!("trop long\u{a0}: {found} caractères, {max} au plus"),
+        K::InvalidReportNumber(value) => {
+            format!("numéro de rapport invalide «\u{a0}{value}\u{a0}»")
+        }
+        K::InvalidRecipientCode(value) => {
+            format!("code destinataire invalide «\u{a0}{value}\u{a0}»")
+        }
+        K::InvalidEmail { value, error } => format!(
+            "adresse électronique invalide ({}) «\u{a0}{value}\u{a0}»",
+            email_error_fr(*error)
         ),
-        K::EndBeforeStart { start, end } => say(
-            lang,
-            format!("la fin de période ({end}) précède son début ({start})"),
-            format!("the period ends ({end}) before it starts ({start})"),
+        K::InvalidDate(value) => {
+            format!("date invalide «\u{a0}{value}\u{a0}» (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
+        }
+        K::NoSuchDate(value) => {
+            format!("date invalide «\u{a0}{value}\u{a0}»\u{a0}: ce jour n'existe pas")
+        }
+        K::EndBeforeStart { start, end } => {
+            format!("la fin de période ({end}) précède son début ({start})")
+        }
+        K::InvalidKind(value) => format!(
+            "type «\u{a0}{value}\u{a0}» inconnu (attendu periodique, complementaire ou rectificatif)"
         ),
-        K::InvalidKind(value) => say(
-            lang,
-            format!(
-                "type «\u{a0}{value}\u{a0}» inconnu (attendu periodique, complementaire ou rectificatif)"
-            ),
-            format!(
-                "unknown kind \"{value}\" (expected periodique, complementaire or rectificatif)"
-            ),
+        K::DuplicateNumber { number, other_rows } => format!(
+            "{number} en double dans le manifeste (aussi rang {})",
+            rows(other_rows)
         ),
-        K::DuplicateNumber { number, other_rows } => say(
-            lang,
-            format!(
-                "{number} en double dans le manifeste (aussi rang {})",
-                rows(other_rows)
-            ),
-            format!(
-                "{number} is duplicated in the manifest (also row {})",
-                rows(other_rows)
-            ),
+        K::InconsistentRecipient { code, first_row } => {
+            format!("le destinataire {code} a un autre nom ou courriel au rang {first_row}")
+        }
+        K::NumberTaken(number) => format!("{number} existe déjà avec un contenu différent"),
+        K::AbsolutePath(path) => format!(
+            "chemin absolu refusé «\u{a0}{path}\u{a0}» (les chemins sont relatifs au dossier du manifeste)"
         ),
-        K::InconsistentRecipient { code, first_row } => say(
-            lang,
-            format!("le destinataire {code} a un autre nom ou courriel au rang {first_row}"),
-            format!("recipient {code} has another name or email on row {first_row}"),
-        ),
-        K::NumberTaken(number) => say(
-            lang,
-            format!("{number} existe déjà avec un contenu différent"),
-            format!("{number} already exists with different content"),
-        ),
-        _ => return None,
-    };
-    Some(text)
+        K::LeavesFolder(path) => {
+            format!("le chemin «\u{a0}{path}\u{a0}» sort du dossier du manifeste")
+        }
+        K::FileNotFound(path) => format!("fichier introuvable «\u{a0}{path}\u{a0}»"),
+        K::NotAFile(path) => format!("«\u{a0}{path}\u{a0}» n'est pas un fichier"),
+        K::FileUnreadable(error) => format!("fichier illisible ({error})"),
+        K::EmptyFile => "fichier vide (0 octet)".into(),
+        K::NotPdf => "ce fichier n'est pas un PDF".into(),
+        K::IncompletePdf => {
+            "PDF incomplet ou tronqué (sa fin manque\u{a0}: startxref, %%EOF)".into()
+        }
+        K::DamagedPdf => "PDF endommagé (sa structure interne est illisible)".into(),
+    }
 }
 
-fn invalid(lang: Lang, fr: &str, en: &str, value: &str) -> String {
-    say(
-        lang,
-        format!("{fr} invalide «\u{a0}{value}\u{a0}»"),
-        format!("invalid {en} \"{value}\""),
-    )
-}
-
-fn email_message(value: &str, error: EmailError, lang: Lang) -> String {
-    let why = match error {
-        EmailError::Empty => lang.pick("vide", "empty"),
-        EmailError::TooLong => lang.pick("trop longue", "too long"),
-        EmailError::DisplayName => lang.pick(
-            "un nom et une adresse au lieu d'une adresse seule",
-            "a name and an address instead of an address alone",
-        ),
-        EmailError::Syntax => lang.pick("forme incorrecte", "malformed"),
-    };
-    say(
-        lang,
-        format!("adresse électronique invalide ({why}) «\u{a0}{value}\u{a0}»"),
-        format!("invalid email address ({why}) \"{value}\""),
-    )
-}
-
-/// Messages about the file a row names.
-fn file_message(kind: &ProblemKind, lang: Lang) -> Option<String> {
+/// Every message in English; one arm per kind, so none can be forgotten.
+fn english(kind: &ProblemKind) -> String {
     use ProblemKind as K;
-    let text = match kind {
-        K::AbsolutePath(path) => say(
-            lang,
-            format!(
-                "chemin absolu refusé «\u{a0}{path}\u{a0}» (les chemins sont relatifs au dossier du manifeste)"
-            ),
-            format!(
-                "absolute path refused \"{path}\" (paths are relative to the manifest's folder)"
-            ),
+    match kind {
+        K::ManifestUnreadable(error) => format!("the manifest cannot be read ({error})"),
+        K::ManifestTooLarge { limit_mib } => {
+            format!("the manifest is larger than {limit_mib} MiB; split the batch")
+        }
+        K::EmptyManifest => "the manifest is empty".into(),
+        K::NotCsvText => "this is not a CSV text file (no valid manifest header)".into(),
+        K::BadEncoding(encoding) => format!(
+            "the manifest {}; save it as \"CSV UTF-8\"",
+            encoding_en(*encoding)
         ),
-        K::LeavesFolder(path) => say(
-            lang,
-            format!("le chemin «\u{a0}{path}\u{a0}» sort du dossier du manifeste"),
-            format!("the path \"{path}\" leaves the manifest's folder"),
+        K::MissingColumns(names) => format!("missing column(s): {}", list(names)),
+        K::UnknownColumns(names) => format!("unknown column(s), refused: {}", list(names)),
+        K::DuplicateColumns(names) => format!("duplicated column(s): {}", list(names)),
+        K::UnterminatedQuote => {
+            "a double quote opens this field and is never closed; nothing was imported".into()
+        }
+        K::CsvSyntax => "unreadable CSV".into(),
+        K::NoRows => "the manifest has no data row".into(),
+        K::CellCount { expected, found } => format!("{found} cell(s) instead of {expected}"),
+        K::EmptyCell => "empty cell (required)".into(),
+        K::ControlCharacter { position, code } => {
+            format!("control character U+{code:04X} at position {position}")
+        }
+        K::TooLong { max, found } => format!("too long: {found} characters, at most {max}"),
+        K::InvalidReportNumber(value) => format!("invalid report number \"{value}\""),
+        K::InvalidRecipientCode(value) => format!("invalid recipient code \"{value}\""),
+        K::InvalidEmail { value, error } => format!(
+            "invalid email address ({}) \"{value}\"",
+            email_error_en(*error)
         ),
-        K::FileNotFound(path) => say(
-            lang,
-            format!("fichier introuvable «\u{a0}{path}\u{a0}»"),
-            format!("file not found \"{path}\""),
+        K::InvalidDate(value) => {
+            format!("invalid date \"{value}\" (expected YYYY-MM-DD or DD/MM/YYYY)")
+        }
+        K::NoSuchDate(value) => format!("invalid date \"{value}\": no such day"),
+        K::EndBeforeStart { start, end } => {
+            format!("the period ends ({end}) before it starts ({start})")
+        }
+        K::InvalidKind(value) => format!(
+            "unknown kind \"{value}\" (expected periodique, complementaire or rectificatif)"
         ),
-        K::NotAFile(path) => say(
-            lang,
-            format!("«\u{a0}{path}\u{a0}» n'est pas un fichier"),
-            format!("\"{path}\" is not a file"),
+        K::DuplicateNumber { number, other_rows } => format!(
+            "{number} is duplicated in the manifest (also row {})",
+            rows(other_rows)
         ),
-        K::FileUnreadable(error) => say(
-            lang,
-            format!("fichier illisible ({error})"),
-            format!("unreadable file ({error})"),
+        K::InconsistentRecipient { code, first_row } => {
+            format!("recipient {code} has another name or email on row {first_row}")
+        }
+        K::NumberTaken(number) => format!("{number} already exists with different content"),
+        K::AbsolutePath(path) => format!(
+            "absolute path refused \"{path}\" (paths are relative to the manifest's folder)"
         ),
-        K::EmptyFile => lang
-            .pick("fichier vide (0 octet)", "empty file (0 bytes)")
-            .into(),
-        K::NotPdf => lang
-            .pick("ce fichier n'est pas un PDF", "this file is not a PDF")
-            .into(),
-        K::IncompletePdf => lang
-            .pick(
-                "PDF incomplet ou tronqué (sa fin manque : startxref, %%EOF)",
-                "incomplete or truncated PDF (its end is missing: startxref, %%EOF)",
-            )
-            .into(),
-        K::DamagedPdf => lang
-            .pick(
-                "PDF endommagé (sa structure interne est illisible)",
-                "damaged PDF (its internal structure cannot be read)",
-            )
-            .into(),
-        _ => return None,
-    };
-    Some(text)
+        K::LeavesFolder(path) => format!("the path \"{path}\" leaves the manifest's folder"),
+        K::FileNotFound(path) => format!("file not found \"{path}\""),
+        K::NotAFile(path) => format!("\"{path}\" is not a file"),
+        K::FileUnreadable(error) => format!("unreadable file ({error})"),
+        K::EmptyFile => "empty file (0 bytes)".into(),
+        K::NotPdf => "this file is not a PDF".into(),
+        K::IncompletePdf => {
+            "incomplete or truncated PDF (its end is missing: startxref, %%EOF)".into()
+        }
+        K::DamagedPdf => "damaged PDF (its internal structure cannot be read)".into(),
+    }
+}
+
+fn encoding_fr(encoding: Encoding) -> &'static str {
+    match encoding {
+        Encoding::Utf16 => "est en UTF-16",
+        Encoding::Mixed => "mélange UTF-8 et un autre encodage",
+        Encoding::Unknown => "n'est ni en UTF-8 ni en Windows-1252",
+    }
+}
+
+fn encoding_en(encoding: Encoding) -> &'static str {
+    match encoding {
+        Encoding::Utf16 => "is in UTF-16",
+        Encoding::Mixed => "mixes UTF-8 with another encoding",
+        Encoding::Unknown => "is neither UTF-8 nor Windows-1252",
+    }
+}
+
+fn email_error_fr(error: EmailError) -> &'static str {
+    match error {
+        EmailError::Empty => "vide",
+        EmailError::TooLong => "trop longue",
+        EmailError::DisplayName => "un nom et une adresse au lieu d'une adresse seule",
+        EmailError::Syntax => "forme incorrecte",
+    }
+}
+
+fn email_error_en(error: EmailError) -> &'static str {
+    match error {
+        EmailError::Empty => "empty",
+        EmailError::TooLong => "too long",
+        EmailError::DisplayName => "a name and an address instead of an address alone",
+        EmailError::Syntax => "malformed",
+    }
 }
 
 /// Names as `kind, file`, with at most a few of them.

@@ -1,0 +1,9 @@
+//! End-to-end tests: a real server on a random port, a browser-like client
+//! with a cookie jar, emails read from the outbox folder.
+
+mod harness;
+mod import;
+mod journey;
+mod registration;
+mod reports;
+mod signin;

@@ -1,0 +1,111 @@
+//! The reports list and downloads (RPT-1, RPT-2, RPT-4).
+
+use crate::harness::{TestApp, corpus};
+use crate::journey::report_id;
+
+const CONTACT: &str = "Secretariat.Imagerie@Example.NET";
+const PASSWORD: &str = "une phrase de passe solide";
+
+async fn owner() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.import_ok("basic/manifest.csv").await;
+    app.register_owner(CONTACT, "imagerie@example.net", PASSWORD).await;
+    app
+}
+
+#[tokio::test]
+async fn list_shows_the_reports_newest_first_with_their_details() {
+    let app = owner().await;
+    let (_, list) = app.get_text("/rapports").await;
+    let listed: Vec<&str> = list.match_indices("<td>RDC-").map(|(i, _)| &list[i + 4..i + 19]).collect();
+    let expected = [
+        "RDC-2026-001036", "RDC-2026-001028", "RDC-2025-001019",
+        "RDC-2025-001011", "RDC-2025-001009", "RDC-2025-001003",
+    ];
+    assert_eq!(listed, expected);
+    assert!(list.contains("Complémentaire"));
+    assert!(list.contains("Centre d&#39;imagerie médicale des Hauts-de-Chênevières") || list.contains("Centre d'imagerie médicale des Hauts-de-Chênevières"));
+    assert!(list.contains("Disponible jusqu"));
+    assert!(list.contains("01/12/2028"), "end of availability: 24 months after publication");
+    assert!(list.contains("Nouveau"));
+    assert!(list.contains("24 mois"));
+}
+
+#[tokio::test]
+async fn list_filters_by_year_and_paginates() {
+    let app = owner().await;
+    let (_, all) = app.get_text("/rapports").await;
+    let (_, year) = app.get_text("/rapports?annee=2025").await;
+    assert!(year.contains("RDC-2025-"));
+    assert!(!year.contains("RDC-2026-0"), "2026 reports listed under 2025");
+    assert!(all.contains("RDC-2026-"));
+    let (status, _) = app.get_text("/rapports?annee=abc&page=-4&destinataire=%27").await;
+    assert_eq!(status, 200, "nonsense filters are ignored");
+    let (_, other) = app.get_text("/rapports?destinataire=999").await;
+    assert!(other.contains("Aucun rapport"));
+}
+
+#[tokio::test]
+async fn download_supports_ranges_and_etags_and_is_recorded() {
+    let app = owner().await;
+    let (_, list) = app.get_text("/rapports").await;
+    let id = report_id(&list, "RDC-2025-001003");
+    let url = format!("/rapports/{id}/telecharger");
+    let source = std::fs::read(corpus("basic/pdf/RDC-2025-001003_D0012004.pdf")).unwrap();
+
+    let r = app.get(&url).await;
+    assert_eq!(r.status(), 200);
+    let h = r.headers().clone();
+    assert_eq!(h["content-type"], "application/pdf");
+    assert!(h["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"RDC-2025-001003_D0012004.pdf\""));
+    assert_eq!(h["cache-control"], "private, no-store");
+    assert_eq!(h["accept-ranges"], "bytes");
+    assert_eq!(h["content-length"], source.len().to_string().as_str());
+    let etag = h["etag"].to_str().unwrap().to_owned();
+    assert_eq!(r.bytes().await.unwrap().as_ref(), source.as_slice());
+
+    let r = app.client.get(app.url(&url)).header("range", "bytes=100-199").send().await.unwrap();
+    assert_eq!(r.status(), 206);
+    assert_eq!(r.headers()["content-range"], format!("bytes 100-199/{}", source.len()).as_str());
+    assert_eq!(r.bytes().await.unwrap().as_ref(), &source[100..200]);
+
+    let r = app.client.get(app.url(&url)).header("range", "bytes=-10").send().await.unwrap();
+    assert_eq!(r.bytes().await.unwrap().as_ref(), &source[source.len() - 10..]);
+
+    let r = app.client.get(app.url(&url)).header("range", "bytes=999999-").send().await.unwrap();
+    assert_eq!(r.status(), 416);
+
+    let r = app.client.get(app.url(&url)).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(r.status(), 304);
+
+    let r = app.client.get(app.url(&url)).header("range", "bytes=0-9").header("if-range", "\"other\"").send().await.unwrap();
+    assert_eq!(r.status(), 200, "a stale If-Range gets the whole file");
+
+    let recorded = "SELECT COUNT(*) FROM downloads d JOIN accounts a ON a.id = d.account_id
+                    WHERE a.email = 'imagerie@example.net' AND d.client_addr = '127.0.0.1'";
+    assert_eq!(app.count(recorded).await, 2, "whole downloads are recorded, not resumed parts or 304s");
+    let (_, list) = app.get_text("/rapports?annee=2025").await;
+    let row = &list[list.find("RDC-2025-001003").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(!row.contains("Nouveau"), "a downloaded report is no longer marked new");
+}
+
+#[tokio::test]
+async fn reports_of_others_and_odd_ids_are_not_found() {
+    let app = owner().await;
+    let other_id = app.count("SELECT id FROM reports WHERE number = 'RDC-2025-001001'").await;
+    for path in [
+        format!("/rapports/{other_id}/telecharger"),
+        "/rapports/999999/telecharger".to_owned(),
+        "/rapports/..%2f..%2fetc%2fpasswd/telecharger".to_owned(),
+        "/rapports/-1/telecharger".to_owned(),
+    ] {
+        let r = app.get(&path).await;
+        assert_eq!(r.status(), 404, "{path}");
+        assert!(r.text().await.unwrap().contains("Page introuvable"));
+    }
+    let (anonymous, _) = app.new_browser();
+    let r = anonymous.get(app.url(&format!("/rapports/{other_id}/telecharger"))).send().await.unwrap();
+    assert_eq!(r.url().path(), "/connexion");
+    assert_eq!(app.count("SELECT COUNT(*) FROM downloads").await, 0);
+}
