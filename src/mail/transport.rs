@@ -344,7 +344,6 @@ fn sync_folder(_folder: &Path) -> io::Result<()> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use std::net::IpAddr;
     use std::sync::{Arc, Mutex};

@@ -210,10 +210,9 @@ fn requested_range(headers: &HeaderMap, etag: &str, size: u64) -> Result<Option<
     let Some(value) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
         return Ok(None);
     };
-    if let Some(if_range) = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok()) {
-        if if_range.trim() != etag {
-            return Ok(None);
-        }
+    let if_range = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok());
+    if if_range.is_some_and(|tag| tag.trim() != etag) {
+        return Ok(None);
     }
     let parsed = http_range_header::parse_range_header(value).map_err(|_| ())?;
     let ranges = parsed.validate(size).map_err(|_| ())?;
