@@ -32,7 +32,7 @@ pub enum EmailError {
 ///
 /// The normalised form (Unicode NFC, lower case, domain in its ASCII form) is
 /// the one to compare and to store as a login.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Email {
     original: String,
     normalized: String,
@@ -91,6 +91,15 @@ impl Email {
             .map_or(self.normalized.as_str(), |(local, _)| local)
     }
 }
+
+/// Two addresses are the same when their normalised forms are.
+impl PartialEq for Email {
+    fn eq(&self, other: &Self) -> bool {
+        self.normalized == other.normalized
+    }
+}
+
+impl Eq for Email {}
 
 impl fmt::Display for Email {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

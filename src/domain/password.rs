@@ -105,7 +105,7 @@ mod tests {
         assert_eq!(checked("my jean.dupont secret"), Err(PasswordProblem::ContainsEmail));
         assert_eq!(checked("atlas dosimétrie 2026"), Err(PasswordProblem::ContainsLabName));
         assert_eq!(checked("123456789012"), Err(PasswordProblem::Common));
-        assert_eq!(checked("qwertyuiopas"), Err(PasswordProblem::Common));
+        assert_eq!(checked("QwertyUiop1234"), Err(PasswordProblem::Common));
     }
 
     #[test]

@@ -128,10 +128,12 @@ pub async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// Replaces the body of error responses with a page in the layout.
+/// Replaces the body of error responses with a page in the layout: the
+/// handlers' own errors, and the framework's (unknown method, malformed
+/// query, body too large…), so that no bare error text ever reaches a user.
 pub async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    let Some(page) = response.extensions().get::<ErrorPage>().copied() else {
+    let Some(page) = error_page_of(&response) else {
         return response;
     };
     let status = response.status();
@@ -145,20 +147,38 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
         csrf: String::new(),
     };
     let body = MessagePage::new(layout, paragraphs, action).problem();
-    match body.render() {
-        Ok(html) => {
-            let mut rendered = (status, Html(html)).into_response();
-            for (name, value) in response.headers() {
-                if name == header::SET_COOKIE {
-                    rendered.headers_mut().append(name, value.clone());
-                }
-            }
-            rendered
+    let Ok(html) = body.render() else {
+        let plain = [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))];
+        return (StatusCode::INTERNAL_SERVER_ERROR, plain, "Erreur interne").into_response();
+    };
+    let mut rendered = (status, Html(html)).into_response();
+    for (name, value) in response.headers() {
+        if name == header::SET_COOKIE || name == header::CONTENT_RANGE {
+            rendered.headers_mut().append(name, value.clone());
         }
-        Err(_) => {
-            let plain = [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))];
-            (StatusCode::INTERNAL_SERVER_ERROR, plain, "Erreur interne").into_response()
-        }
+    }
+    rendered
+}
+
+/// The error page a response should show, if it is an error without one.
+fn error_page_of(response: &Response) -> Option<ErrorPage> {
+    if let Some(page) = response.extensions().get::<ErrorPage>() {
+        return Some(*page);
+    }
+    let status = response.status();
+    let has_body_of_ours = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/pdf"));
+    if has_body_of_ours || status == StatusCode::RANGE_NOT_SATISFIABLE {
+        return None;
+    }
+    match status.as_u16() {
+        404 => Some(ErrorPage::NotFound),
+        400..=499 => Some(ErrorPage::BadRequest),
+        500..=599 => Some(ErrorPage::Internal),
+        _ => None,
     }
 }
 
