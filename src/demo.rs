@@ -20,6 +20,13 @@ const RECIPIENTS: [(&str, &str, &str); 3] = [
 /// Loads the demo batch if the portal holds no report yet, and says how to
 /// register with it.
 pub async fn load(app: &App) -> anyhow::Result<()> {
+    if app.state.store.count_reports().await? > 0 {
+        println!(
+            "The database already holds reports: no demo batch loaded. Emails go to {}.",
+            app.state.config.mail
+        );
+        return Ok(());
+    }
     let folder = app.state.config.data_dir.join("demo-batch");
     write_batch(&folder).context("writing the demo batch")?;
     let imported = import_manifest(&folder.join("manifest.csv"), &app.import_target())
@@ -28,7 +35,6 @@ pub async fn load(app: &App) -> anyhow::Result<()> {
     app.mailer.deliver_due().await?;
 
     let Imported::Published(summary) = imported else {
-        println!("Demo data already loaded; the invitations are in {}.", app.state.config.mail);
         return Ok(());
     };
     println!("Demo batch loaded: {} reports for {} recipients.", summary.reports, summary.recipients_created);

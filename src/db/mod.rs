@@ -394,6 +394,9 @@ pub trait Store: Send + Sync {
     /// notifications, or nothing.
     async fn import_batch(&self, plan: &ImportPlan) -> Result<ImportOutcome, DbError>;
 
+    /// How many reports are published.
+    async fn count_reports(&self) -> Result<i64, DbError>;
+
     /// The recipient of a report number, for the first registration step.
     async fn recipient_for_report(&self, number: &str) -> Result<Option<RecipientAuth>, DbError>;
 

@@ -322,6 +322,12 @@ impl Store for SqliteStore {
         }))
     }
 
+    async fn count_reports(&self) -> Result<i64, DbError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM reports")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     async fn recipient_for_report(&self, number: &str) -> Result<Option<RecipientAuth>, DbError> {
         let row = sqlx::query(
             "SELECT rc.id, rc.name, rc.security_code_hash, rc.owner_account_id

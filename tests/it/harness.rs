@@ -60,6 +60,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A test application whose configuration `adjust` changes first.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -67,6 +72,7 @@ impl TestApp {
         config.listen = addr;
         config.public_url = format!("http://{addr}").parse().unwrap();
         config.lab_name = "ATLAS Dosimétrie".to_owned();
+        adjust(&mut config);
 
         let start = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
         let clock = Arc::new(ManualClock::new(start));
@@ -241,4 +247,21 @@ fn parse_email(file: &Path) -> Email {
         text: message.body_text(0).unwrap_or_default().into_owned(),
         html: message.body_html(0).unwrap_or_default().into_owned(),
     }
+}
+
+/// A batch written by the corpus generator into a new temporary folder.
+pub fn generated_batch(args: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("batch");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/make_corpus.py");
+    let status = std::process::Command::new("python3")
+        .arg(script)
+        .args(args)
+        .arg("--quiet")
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success(), "make_corpus.py failed");
+    dir
 }

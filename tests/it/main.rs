@@ -3,9 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod demo;
 mod harness;
 mod import;
 mod journey;
+mod mail;
 mod registration;
 mod reports;
 mod signin;

@@ -109,3 +109,72 @@ async fn reports_of_others_and_odd_ids_are_not_found() {
     assert_eq!(r.url().path(), "/connexion");
     assert_eq!(app.count("SELECT COUNT(*) FROM downloads").await, 0);
 }
+
+#[tokio::test]
+async fn long_lists_are_paginated_and_filtered_by_recipient() {
+    let batch = crate::harness::generated_batch(&["--reports", "60", "--recipients", "1"]);
+    let app = TestApp::spawn().await;
+    app.import(&batch.path().join("batch/manifest.csv")).await.unwrap();
+    app.import_ok("basic/manifest.csv").await;
+    let contact = "radioprotection.pre-des-eglantiers@example.org";
+    app.register_owner(contact, "pcr@example.org", PASSWORD).await;
+
+    let rows = |page: &str| page.matches("<td>RDC-").count();
+    let (_, first) = app.get_text("/rapports").await;
+    assert_eq!(rows(&first), 25);
+    assert!(first.contains("page 1 sur 3") && first.contains("href=\"/rapports?page=2\""));
+    let (_, last) = app.get_text("/rapports?page=3").await;
+    assert_eq!(rows(&last), 10);
+    assert!(last.contains("href=\"/rapports?page=2\"") && !last.contains("page=4"));
+    let first_number = &first[first.find("<td>RDC-").unwrap() + 4..][..15];
+    assert!(!last.contains(first_number));
+
+    // The same account also owns a basic/ recipient: the filter separates them.
+    let invite = app.emails_to("hse.cnd@example.com").await.remove(0);
+    let code = invite.value_after("Code de sécurité :");
+    let number = invite.value_after("Numéro de rapport :");
+    app.post("/inscription", &[("code", &code), ("number", &number)]).await;
+    app.post("/inscription/email", &[("email", "pcr@example.org")]).await;
+    app.post("/inscription/certification", &[("certify", "oui")]).await;
+    let confirm = app.emails_to("pcr@example.org").await.pop().unwrap();
+    app.get(&confirm.link(&format!("{}/inscription/confirmer", app.base))).await;
+    app.post("/inscription/confirmer", &[]).await;
+
+    let id = app.count("SELECT id FROM recipients WHERE code = 'D0012005'").await;
+    let (_, filtered) = app.get_text(&format!("/rapports?destinataire={id}")).await;
+    assert_eq!(rows(&filtered), 6);
+    assert!(filtered.contains("RDC-2025-001002") && !filtered.contains("RDC-2025-1000"));
+    let (_, all) = app.get_text("/rapports").await;
+    assert!(all.contains("66 rapport(s)"));
+}
+
+#[tokio::test]
+async fn a_large_report_is_stored_in_parts_and_downloaded_intact() {
+    let batch = crate::harness::generated_batch(&["--reports", "1", "--recipients", "1", "--big-mb", "12"]);
+    let app = TestApp::spawn().await;
+    let manifest = batch.path().join("batch/manifest.csv");
+    app.import(&manifest).await.unwrap();
+    let contact = "radioprotection.pre-des-eglantiers@example.org";
+    app.register_owner(contact, "pcr@example.org", PASSWORD).await;
+
+    let big = std::fs::read_dir(batch.path().join("batch/pdf"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap();
+    let source = std::fs::read(&big).unwrap();
+    assert!(source.len() > 10 * 1024 * 1024);
+    let number = big.file_name().unwrap().to_str().unwrap()[..15].to_owned();
+    let (_, list) = app.get_text("/rapports").await;
+    let id = report_id(&list, &number);
+    let body = app.get(&format!("/rapports/{id}/telecharger")).await.bytes().await.unwrap();
+    assert!(body.as_ref() == source.as_slice(), "downloaded bytes differ");
+    let r = app
+        .client
+        .get(app.url(&format!("/rapports/{id}/telecharger")))
+        .header("range", "bytes=9000000-9000099")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.bytes().await.unwrap().as_ref(), &source[9_000_000..9_000_100]);
+}
