@@ -240,5 +240,4 @@ fn assemble(rows: Vec<Row>, files: FileResults, problems: &mut Vec<Problem>) -> 
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests;

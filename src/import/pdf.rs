@@ -79,9 +79,10 @@ pub fn check_pdf(path: &Path) -> Result<PdfInfo, PdfProblem> {
 
 /// Small files: one read, then the structural check, the hash and a full
 /// parse all work on the same bytes.
-fn check_in_memory(mut file: File, size: u64) -> Result<PdfInfo, PdfProblem> {
+fn check_in_memory(file: File, size: u64) -> Result<PdfInfo, PdfProblem> {
+    // The cap holds memory even if the file grows while it is read.
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.read_to_end(&mut bytes)?;
+    file.take(FULL_PARSE_LIMIT).read_to_end(&mut bytes)?;
     if bytes.is_empty() {
         return Err(PdfProblem::Empty);
     }
@@ -178,6 +179,10 @@ fn starts_with_object_header(text: &str) -> bool {
 fn count_pages(bytes: &[u8]) -> Result<u32, PdfProblem> {
     // lopdf parses untrusted bytes; a panic in it must refuse the file, not
     // bring the import down.
+    // Limitation: lopdf 0.36 parses nested arrays and dictionaries by
+    // unbounded recursion, so a crafted PDF with some 100,000 nested `[`
+    // overflows the stack and aborts the process, which no unwinding can
+    // catch. lopdf 0.47 bounds the nesting and refuses such a file.
     let loaded = panic::catch_unwind(|| Document::load_mem(bytes));
     let document = loaded
         .map_err(|_| PdfProblem::Damaged)?
@@ -241,7 +246,6 @@ fn to_u64(len: usize) -> u64 {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use std::io::Write;
     use std::path::PathBuf;
@@ -276,10 +280,13 @@ mod tests {
     }
 
     #[test]
-    fn lopdf_alone_refuses_the_truncated_pdf() {
+    fn the_structural_check_alone_refuses_the_truncated_pdf() {
+        // lopdf 0.36 refuses this file too, but newer versions recover it.
         let path = corpus("bad/truncated-pdf/pdf/RDC-2026-009007_D0090003.pdf");
         let bytes = std::fs::read(path).unwrap();
-        assert!(Document::load_mem(&bytes).is_err());
+        let tail = &bytes[bytes.len() - TAIL..];
+        let skeleton = check_skeleton(&bytes[..HEAD], tail, to_u64(bytes.len()));
+        assert_eq!(skeleton, Err(PdfProblem::Incomplete));
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::home))
         .route("/static/style.css", get(pages::stylesheet))
+        .route("/static/password.js", get(pages::password_script))
         .route("/compte", get(pages::account))
         .route("/inscription", get(registration::codes_form).post(registration::codes_submit))
         .route("/inscription/email", get(registration::email_form).post(registration::email_submit))
@@ -89,7 +90,8 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
     set(
         headers,
         header::CONTENT_SECURITY_POLICY,
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+         form-action 'self'; \
          frame-ancestors 'none'; base-uri 'none'",
     );
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");

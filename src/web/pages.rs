@@ -128,6 +128,17 @@ pub async fn stylesheet() -> impl IntoResponse {
     )
 }
 
+/// The script that improves the password forms.
+pub async fn password_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/password.js"),
+    )
+}
+
 /// Replaces the body of error responses with a page in the layout: the
 /// handlers' own errors, and the framework's (unknown method, malformed
 /// query, body too large…), so that no bare error text ever reaches a user.

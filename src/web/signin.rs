@@ -20,6 +20,7 @@ use crate::domain::Email;
 struct SetPasswordPage {
     layout: Layout,
     email: String,
+    email_local: String,
     min: usize,
     max: usize,
     error: Option<&'static str>,
@@ -40,6 +41,7 @@ pub async fn set_password_form(State(state): State<AppState>, visitor: Visitor) 
     };
     let page = SetPasswordPage {
         layout: Layout::new(&state, &visitor, "Choisir mon mot de passe"),
+        email_local: local_part(&email),
         email,
         min: MIN_CHARS,
         max: MAX_CHARS,
@@ -67,7 +69,7 @@ pub async fn set_password_submit(
         return Ok(visitor.respond(see_other("/connexion")));
     };
     let password = Password::new(&form.password);
-    let local = Email::parse(&email).map(|e| e.local_part().to_owned()).unwrap_or_default();
+    let local = local_part(&email);
     let checked = if form.password != form.confirmation {
         Err(PasswordProblem::Mismatch)
     } else {
@@ -76,6 +78,7 @@ pub async fn set_password_submit(
     if let Err(problem) = checked {
         let page = SetPasswordPage {
             layout: Layout::new(&state, &visitor, "Erreur – Choisir mon mot de passe"),
+            email_local: local.clone(),
             email,
             min: MIN_CHARS,
             max: MAX_CHARS,
@@ -91,6 +94,10 @@ pub async fn set_password_submit(
     open_full_session(&state, &mut visitor, account_id, false).await?;
     audit(&state, &visitor, account_id, "password_set").await?;
     Ok(visitor.respond(see_other("/rapports")))
+}
+
+fn local_part(email: &str) -> String {
+    Email::parse(email).map(|e| e.local_part().to_owned()).unwrap_or_default()
 }
 
 /// The message of a refused password.

@@ -3,6 +3,12 @@
 use crate::harness::{TestApp, corpus};
 use crate::journey::report_id;
 
+/// The report numbers of a list page, in order.
+fn listed_numbers(page: &str) -> Vec<String> {
+    const CELL: &str = "class=\"number\">";
+    page.match_indices(CELL).map(|(i, _)| page[i + CELL.len()..][..15].to_owned()).collect()
+}
+
 const CONTACT: &str = "Secretariat.Imagerie@Example.NET";
 const PASSWORD: &str = "une phrase de passe solide";
 
@@ -17,7 +23,7 @@ async fn owner() -> TestApp {
 async fn list_shows_the_reports_newest_first_with_their_details() {
     let app = owner().await;
     let (_, list) = app.get_text("/rapports").await;
-    let listed: Vec<&str> = list.match_indices("<td>RDC-").map(|(i, _)| &list[i + 4..i + 19]).collect();
+    let listed = listed_numbers(&list);
     let expected = [
         "RDC-2026-001036", "RDC-2026-001028", "RDC-2025-001019",
         "RDC-2025-001011", "RDC-2025-001009", "RDC-2025-001003",
@@ -119,15 +125,15 @@ async fn long_lists_are_paginated_and_filtered_by_recipient() {
     let contact = "radioprotection.pre-des-eglantiers@example.org";
     app.register_owner(contact, "pcr@example.org", PASSWORD).await;
 
-    let rows = |page: &str| page.matches("<td>RDC-").count();
+    let rows = |page: &str| listed_numbers(page).len();
     let (_, first) = app.get_text("/rapports").await;
     assert_eq!(rows(&first), 25);
     assert!(first.contains("page 1 sur 3") && first.contains("href=\"/rapports?page=2\""));
     let (_, last) = app.get_text("/rapports?page=3").await;
     assert_eq!(rows(&last), 10);
     assert!(last.contains("href=\"/rapports?page=2\"") && !last.contains("page=4"));
-    let first_number = &first[first.find("<td>RDC-").unwrap() + 4..][..15];
-    assert!(!last.contains(first_number));
+    let first_number = listed_numbers(&first).remove(0);
+    assert!(!last.contains(&first_number));
 
     // The same account also owns a basic/ recipient: the filter separates them.
     let invite = app.emails_to("hse.cnd@example.com").await.remove(0);

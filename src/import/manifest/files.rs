@@ -167,7 +167,6 @@ fn resolve_inside(folder: &Folder, relative: &Path, cell: &str) -> Result<PathBu
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 

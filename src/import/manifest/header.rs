@@ -150,7 +150,6 @@ pub(super) fn looks_like_header(first_line: &[u8]) -> bool {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -482,7 +482,6 @@ fn rows(rows: &[usize]) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 

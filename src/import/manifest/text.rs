@@ -133,7 +133,6 @@ pub(super) fn unterminated_quote(text: &str, delimiter: u8) -> Option<OpenQuote>
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
