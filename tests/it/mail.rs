@@ -8,10 +8,13 @@ use chrono::Duration;
 
 use crate::harness::TestApp;
 
+/// Messages received: envelope recipients and raw data.
+type Received = Arc<Mutex<Vec<(Vec<String>, String)>>>;
+
 /// Records every message a real SMTP server on 127.0.0.1 receives.
 #[derive(Clone, Default)]
 struct Recorder {
-    messages: Arc<Mutex<Vec<(Vec<String>, String)>>>,
+    messages: Received,
     current: Option<(Vec<String>, String)>,
 }
 
@@ -36,7 +39,7 @@ impl mailin_embedded::Handler for Recorder {
     }
 }
 
-fn start_smtp_server(listener: std::net::TcpListener) -> Arc<Mutex<Vec<(Vec<String>, String)>>> {
+fn start_smtp_server(listener: std::net::TcpListener) -> Received {
     let recorder = Recorder::default();
     let messages = recorder.messages.clone();
     let mut server = mailin_embedded::Server::new(recorder);
