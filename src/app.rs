@@ -40,7 +40,8 @@ impl App {
             .await
             .with_context(|| format!("opening the database {}", config.database_url))?;
         let files = FileStore::open(&config.storage).context("opening the report storage")?;
-        let transport = Transport::from_setting(&config.mail).context("reading the mail setting")?;
+        let transport =
+            Transport::from_setting(&config.mail).context("reading the mail setting")?;
         let mail_wake = Arc::new(Notify::new());
 
         let mailer = Mailer {

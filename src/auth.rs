@@ -27,7 +27,8 @@ pub enum HashError {
 
 /// Argon2id parameters: 19 MiB, 2 passes, 1 lane (OWASP's recommendation).
 fn argon2() -> Result<Argon2<'static>, HashError> {
-    let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| HashError::Argon2(e.to_string()))?;
+    let params =
+        Params::new(19 * 1024, 2, 1, None).map_err(|e| HashError::Argon2(e.to_string()))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -50,15 +51,27 @@ impl PasswordHasher {
 
     /// The PHC string of a new password.
     pub async fn hash(&self, password: Password) -> Result<String, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| HashError::Closed)?;
         tokio::task::spawn_blocking(move || hash_now(&password)).await?
     }
 
     /// Whether the password matches the stored hash. With no hash (unknown
     /// account, or no password yet) a dummy hash is checked so that the
     /// answer costs the same time.
-    pub async fn verify(&self, password: Password, stored: Option<String>) -> Result<bool, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
+    pub async fn verify(
+        &self,
+        password: Password,
+        stored: Option<String>,
+    ) -> Result<bool, HashError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| HashError::Closed)?;
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| self.dummy.to_string());
         let matched = tokio::task::spawn_blocking(move || verify_now(&password, &phc)).await??;
@@ -88,9 +101,15 @@ mod tests {
     #[tokio::test]
     async fn verifies_what_it_hashed_and_nothing_else() {
         let hasher = PasswordHasher::new(2).unwrap();
-        let hash = hasher.hash(Password::new("a long enough passphrase")).await.unwrap();
+        let hash = hasher
+            .hash(Password::new("a long enough passphrase"))
+            .await
+            .unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        let ok = hasher.verify(Password::new("a long enough passphrase"), Some(hash.clone()));
+        let ok = hasher.verify(
+            Password::new("a long enough passphrase"),
+            Some(hash.clone()),
+        );
         assert!(ok.await.unwrap());
         let wrong = hasher.verify(Password::new("another passphrase!"), Some(hash));
         assert!(!wrong.await.unwrap());

@@ -94,7 +94,10 @@ async fn import(config: Config, manifest: &std::path::Path) -> anyhow::Result<Ex
             return Ok(ExitCode::SUCCESS);
         }
         Err(ImportError::Refused(lines)) => {
-            eprintln!("Batch refused, nothing was imported ({} problem(s)):", lines.len());
+            eprintln!(
+                "Batch refused, nothing was imported ({} problem(s)):",
+                lines.len()
+            );
             for line in lines {
                 eprintln!("  {line}");
             }
@@ -104,6 +107,9 @@ async fn import(config: Config, manifest: &std::path::Path) -> anyhow::Result<Ex
     }
 
     let pass = app.mailer.deliver_due().await?;
-    println!("Emails sent: {}; to retry by the server: {}.", pass.sent, pass.deferred);
+    println!(
+        "Emails sent: {}; to retry by the server: {}.",
+        pass.sent, pass.deferred
+    );
     Ok(ExitCode::SUCCESS)
 }

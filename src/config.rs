@@ -132,7 +132,9 @@ impl Config {
     }
 
     fn from_raw(raw: Raw) -> Result<Self, ConfigError> {
-        let data_dir = raw.data_dir.unwrap_or_else(|| PathBuf::from("./dosiport-data"));
+        let data_dir = raw
+            .data_dir
+            .unwrap_or_else(|| PathBuf::from("./dosiport-data"));
         let listen_text = raw.listen.unwrap_or_else(|| "127.0.0.1:8080".to_owned());
         let listen: SocketAddr = listen_text.parse().map_err(|_| ConfigError::Invalid {
             setting: "listen",
@@ -149,10 +151,16 @@ impl Config {
         let mail = raw
             .mail
             .unwrap_or_else(|| format!("dir:{}", data_dir.join("outbox").display()));
-        let lab_name = raw.lab_name.unwrap_or_else(|| "Laboratoire de dosimétrie".to_owned());
+        let lab_name = raw
+            .lab_name
+            .unwrap_or_else(|| "Laboratoire de dosimétrie".to_owned());
         let mail_from = raw.mail_from.unwrap_or_else(|| {
             let host = public_url.host_str().unwrap_or("localhost");
-            let domain = if host.contains('.') { host } else { "localhost.localdomain" };
+            let domain = if host.contains('.') {
+                host
+            } else {
+                "localhost.localdomain"
+            };
             format!("{lab_name} <no-reply@{domain}>")
         });
 
@@ -298,7 +306,10 @@ mod tests {
         assert_eq!(config.listen.to_string(), "127.0.0.1:9100");
         assert_eq!(config.lab_name, "ATLAS");
         assert_eq!(config.mail, "dir:/srv/d/outbox");
-        assert_eq!(config.link("/inscription"), "http://127.0.0.1:9100/inscription");
+        assert_eq!(
+            config.link("/inscription"),
+            "http://127.0.0.1:9100/inscription"
+        );
     }
 
     #[test]

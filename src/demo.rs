@@ -12,9 +12,21 @@ use crate::import::commit::{Imported, import_manifest};
 
 /// The demo recipients: code, name, contact email.
 const RECIPIENTS: [(&str, &str, &str); 3] = [
-    ("D9900001", "Centre hospitalier de Démonstration – radiologie", "pcr.demo@example.org"),
-    ("D9900002", "Clinique vétérinaire des Érables", "accueil.demo@example.com"),
-    ("D9900003", "Contrôles Non Destructifs Démo SARL", "hse.demo@example.net"),
+    (
+        "D9900001",
+        "Centre hospitalier de Démonstration – radiologie",
+        "pcr.demo@example.org",
+    ),
+    (
+        "D9900002",
+        "Clinique vétérinaire des Érables",
+        "accueil.demo@example.com",
+    ),
+    (
+        "D9900003",
+        "Contrôles Non Destructifs Démo SARL",
+        "hse.demo@example.net",
+    ),
 ];
 
 /// Loads the demo batch if the portal holds no report yet, and says how to
@@ -37,15 +49,24 @@ pub async fn load(app: &App) -> anyhow::Result<()> {
     let Imported::Published(summary) = imported else {
         return Ok(());
     };
-    println!("Demo batch loaded: {} reports for {} recipients.", summary.reports, summary.recipients_created);
-    println!("Register at {} with one of these pairs:", app.state.config.link("/inscription"));
+    println!(
+        "Demo batch loaded: {} reports for {} recipients.",
+        summary.reports, summary.recipients_created
+    );
+    println!(
+        "Register at {} with one of these pairs:",
+        app.state.config.link("/inscription")
+    );
     for invitation in &summary.invited {
         println!(
             "  {:<52} code {}  report {}",
             invitation.recipient_name, invitation.security_code, invitation.report_number
         );
     }
-    println!("Emails (invitations, confirmations) are written to: {}", app.state.config.mail);
+    println!(
+        "Emails (invitations, confirmations) are written to: {}",
+        app.state.config.mail
+    );
     Ok(())
 }
 
@@ -55,7 +76,10 @@ fn write_batch(folder: &Path) -> anyhow::Result<()> {
     let mut manifest = String::from(
         "report_number,recipient_code,recipient_name,recipient_email,period_start,period_end,kind,issued_on,file\n",
     );
-    let periods = [("2026-07-01", "2026-09-30", "2026-10-12"), ("2026-08-01", "2026-10-31", "2026-11-10")];
+    let periods = [
+        ("2026-07-01", "2026-09-30", "2026-10-12"),
+        ("2026-08-01", "2026-10-31", "2026-11-10"),
+    ];
     let mut sequence = 990_001;
     for (code, name, email) in RECIPIENTS {
         for (start, end, issued) in periods {
@@ -86,9 +110,15 @@ fn report_pdf(number: &str, recipient: &str, start: &str, end: &str) -> anyhow::
         (18, format!("Rapport de controle {number}")),
         (12, format!("Destinataire : {}", ascii(recipient))),
         (12, format!("Periode : du {start} au {end}")),
-        (12, "Document de demonstration : donnees fictives.".to_owned()),
+        (
+            12,
+            "Document de demonstration : donnees fictives.".to_owned(),
+        ),
     ];
-    let mut operations = vec![Operation::new("BT", vec![]), Operation::new("Td", vec![56.into(), 770.into()])];
+    let mut operations = vec![
+        Operation::new("BT", vec![]),
+        Operation::new("Td", vec![56.into(), 770.into()]),
+    ];
     for (size, text) in lines {
         operations.push(Operation::new("Tf", vec!["F1".into(), size.into()]));
         operations.push(Operation::new("Tj", vec![Object::string_literal(text)]));

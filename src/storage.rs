@@ -11,6 +11,7 @@ use futures::{StreamExt, TryStreamExt};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, ObjectStore, PutPayload, WriteMultipart};
+use sha2::{Digest, Sha256};
 use tokio::io::AsyncReadExt;
 
 /// Files larger than this are uploaded in parts rather than read whole.
@@ -38,6 +39,9 @@ pub enum StorageError {
     /// The key is not a SHA-256 hex digest.
     #[error("invalid content key")]
     InvalidKey,
+    /// The file changed between its check and its copy.
+    #[error("{0} changed while it was being imported")]
+    Changed(String),
 }
 
 /// Where report files live.
@@ -69,7 +73,14 @@ impl FileStore {
     }
 
     /// Stores a local file under its SHA-256, unless it is already there.
-    pub async fn put_file(&self, sha256: &str, file: &FsPath, size: u64) -> Result<(), StorageError> {
+    /// The bytes copied are hashed again: a file changed since it was
+    /// checked is refused, never stored under a hash it does not have.
+    pub async fn put_file(
+        &self,
+        sha256: &str,
+        file: &FsPath,
+        size: u64,
+    ) -> Result<(), StorageError> {
         let key = key(sha256)?;
         if self.inner.head(&key).await.is_ok() {
             return Ok(());
@@ -78,8 +89,12 @@ impl FileStore {
             path: file.display().to_string(),
             source,
         };
+        let changed = || StorageError::Changed(file.display().to_string());
         if size <= WHOLE_PUT_LIMIT {
             let bytes = tokio::fs::read(file).await.map_err(read_error)?;
+            if hex::encode(Sha256::digest(&bytes)) != sha256 {
+                return Err(changed());
+            }
             self.inner.put(&key, PutPayload::from(bytes)).await?;
             return Ok(());
         }
@@ -88,13 +103,19 @@ impl FileStore {
         let mut writer = WriteMultipart::new_with_chunk_size(upload, CHUNK);
         let mut source = tokio::fs::File::open(file).await.map_err(read_error)?;
         let mut buffer = vec![0u8; CHUNK];
+        let mut hasher = Sha256::new();
         loop {
             let read = source.read(&mut buffer).await.map_err(read_error)?;
             if read == 0 {
                 break;
             }
+            hasher.update(&buffer[..read]);
             writer.wait_for_capacity(2).await?;
             writer.write(&buffer[..read]);
+        }
+        if hex::encode(hasher.finalize()) != sha256 {
+            writer.abort().await?;
+            return Err(changed());
         }
         writer.finish().await?;
         Ok(())
@@ -111,10 +132,7 @@ impl FileStore {
             ..GetOptions::default()
         };
         let result = self.inner.get_opts(&key(sha256)?, options).await?;
-        Ok(result
-            .into_stream()
-            .map_err(std::io::Error::other)
-            .boxed())
+        Ok(result.into_stream().map_err(std::io::Error::other).boxed())
     }
 
     /// Whether a file is stored.
@@ -135,7 +153,10 @@ impl FileStore {
 
 /// The storage key of a hash: `ab/abcdef….pdf`.
 fn key(sha256: &str) -> Result<Path, StorageError> {
-    let valid = sha256.len() == 64 && sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let valid = sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     if !valid {
         return Err(StorageError::InvalidKey);
     }
@@ -158,8 +179,27 @@ mod tests {
         store.put_file(&sha, &source, 10).await.unwrap();
         assert_eq!(store.keys().await.unwrap().len(), 1);
 
-        let parts: Vec<_> = store.stream(&sha, Some(2..5)).await.unwrap().try_collect().await.unwrap();
+        let parts: Vec<_> = store
+            .stream(&sha, Some(2..5))
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
         assert_eq!(parts.concat(), b"234");
+    }
+
+    #[tokio::test]
+    async fn refuses_a_file_whose_content_is_not_its_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::open(dir.path().join("reports").to_str().unwrap()).unwrap();
+        let source = dir.path().join("a.pdf");
+        std::fs::write(&source, b"changed after the check").unwrap();
+        let sha = crate::domain::secret::sha256_hex(b"as checked");
+
+        let result = store.put_file(&sha, &source, 23).await;
+        assert!(matches!(result, Err(StorageError::Changed(_))));
+        assert!(store.keys().await.unwrap().is_empty());
     }
 
     #[test]

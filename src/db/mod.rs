@@ -213,7 +213,11 @@ pub struct Invitation {
 
 impl std::fmt::Debug for Invitation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Invitation({}, {})", self.recipient_name, self.report_number)
+        write!(
+            f,
+            "Invitation({}, {})",
+            self.recipient_name, self.report_number
+        )
     }
 }
 
@@ -401,7 +405,13 @@ pub trait Store: Send + Sync {
     async fn recipient_for_report(&self, number: &str) -> Result<Option<RecipientAuth>, DbError>;
 
     /// Records a registration draft.
-    async fn create_draft(&self, id_hash: &str, draft: &Draft, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<(), DbError>;
+    async fn create_draft(
+        &self,
+        id_hash: &str,
+        draft: &Draft,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), DbError>;
     /// A live draft.
     async fn draft(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Option<Draft>, DbError>;
     /// Sets the draft's email.
@@ -412,7 +422,11 @@ pub trait Store: Send + Sync {
     /// Records the certification, the confirmation token and its email at once.
     async fn start_confirmation(&self, start: &StartConfirmation) -> Result<(), DbError>;
     /// Consumes a confirmation token and gives the recipient its owner.
-    async fn confirm_registration(&self, token_hash: &str, now: DateTime<Utc>) -> Result<ConfirmOutcome, DbError>;
+    async fn confirm_registration(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ConfirmOutcome, DbError>;
 
     /// The account with this normalised email.
     async fn account_by_email(&self, email: &str) -> Result<Option<Account>, DbError>;
@@ -424,7 +438,12 @@ pub trait Store: Send + Sync {
     /// Records a session.
     async fn create_session(&self, session: &NewSession) -> Result<(), DbError>;
     /// A live session, refreshed.
-    async fn session(&self, id_hash: &str, now: DateTime<Utc>, idle_until: DateTime<Utc>) -> Result<Option<SessionInfo>, DbError>;
+    async fn session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+        idle_until: DateTime<Utc>,
+    ) -> Result<Option<SessionInfo>, DbError>;
     /// Ends one session.
     async fn delete_session(&self, id_hash: &str) -> Result<(), DbError>;
     /// Ends every session of an account but `keep`.
@@ -433,22 +452,46 @@ pub trait Store: Send + Sync {
     /// Recipients in an account's access.
     async fn access_recipients(&self, account_id: i64) -> Result<Vec<AccessRecipient>, DbError>;
     /// A page of the reports in an account's access.
-    async fn list_reports(&self, account_id: i64, query: &ReportQuery) -> Result<ReportPage, DbError>;
+    async fn list_reports(
+        &self,
+        account_id: i64,
+        query: &ReportQuery,
+    ) -> Result<ReportPage, DbError>;
     /// Years of the reports in an account's access, newest first.
     async fn report_years(&self, account_id: i64) -> Result<Vec<i32>, DbError>;
     /// A report's file, if the account has access to it.
-    async fn report_file(&self, account_id: i64, report_id: i64) -> Result<Option<ReportFile>, DbError>;
+    async fn report_file(
+        &self,
+        account_id: i64,
+        report_id: i64,
+    ) -> Result<Option<ReportFile>, DbError>;
     /// Records a download.
-    async fn record_download(&self, account_id: i64, report_id: i64, now: DateTime<Utc>, client_addr: &str) -> Result<(), DbError>;
+    async fn record_download(
+        &self,
+        account_id: i64,
+        report_id: i64,
+        now: DateTime<Utc>,
+        client_addr: &str,
+    ) -> Result<(), DbError>;
 
     /// Claims emails due now for `lease` seconds.
-    async fn claim_outbox(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: i64) -> Result<Vec<OutboxItem>, DbError>;
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutboxItem>, DbError>;
     /// Marks an email sent and forgets its content.
     async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError>;
     /// Gives up on an email the server refused for good.
     async fn outbox_failed(&self, id: i64, error: &str, now: DateTime<Utc>) -> Result<(), DbError>;
     /// Schedules another attempt.
-    async fn outbox_retry(&self, id: i64, error: &str, next_attempt_at: DateTime<Utc>) -> Result<(), DbError>;
+    async fn outbox_retry(
+        &self,
+        id: i64,
+        error: &str,
+        next_attempt_at: DateTime<Utc>,
+    ) -> Result<(), DbError>;
 
     /// Appends to the audit trail.
     async fn audit(&self, event: &AuditEvent) -> Result<(), DbError>;

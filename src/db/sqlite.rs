@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool, Sqlite, Transaction};
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
 use super::*;
 
@@ -63,8 +63,7 @@ async fn enqueue(
     mail: &Mail,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let params =
-        serde_json::to_string(mail).map_err(|e| DbError::Corrupt(format!("mail: {e}")))?;
+    let params = serde_json::to_string(mail).map_err(|e| DbError::Corrupt(format!("mail: {e}")))?;
     sqlx::query(
         "INSERT INTO outbox (dedupe_key, kind, to_addr, lang, params, created_at, next_attempt_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
@@ -307,7 +306,15 @@ impl Store for SqliteStore {
                 report_number: report.number.clone(),
             };
             let key = format!("invite:{recipient_id}:{batch_id}");
-            enqueue(&mut tx, &key, &report.recipient_email, Lang::Fr, &mail, plan.now).await?;
+            enqueue(
+                &mut tx,
+                &key,
+                &report.recipient_email,
+                Lang::Fr,
+                &mail,
+                plan.now,
+            )
+            .await?;
         }
         let accounts_notified = queue_notifications(&mut tx, batch_id, plan.now).await?;
         tx.commit().await?;
@@ -438,12 +445,23 @@ impl Store for SqliteStore {
             account_id: None,
             recipient_id: Some(start.recipient_id),
             event: "registration_certified",
-            detail: format!("{} certified being authorised to receive the reports", start.email),
+            detail: format!(
+                "{} certified being authorised to receive the reports",
+                start.email
+            ),
             client_addr: Some(start.client_addr.clone()),
         };
         insert_audit(&mut tx, &audit).await?;
         let key = format!("confirm:{token_id}");
-        enqueue(&mut tx, &key, &start.email, start.lang, &start.mail, start.now).await?;
+        enqueue(
+            &mut tx,
+            &key,
+            &start.email,
+            start.lang,
+            &start.mail,
+            start.now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -494,20 +512,23 @@ impl Store for SqliteStore {
             return Ok(ConfirmOutcome::AlreadyDone);
         }
 
-        let existing = sqlx::query("SELECT id, email, password_hash, lang FROM accounts WHERE email = ?")
-            .bind(&email)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|row| account_from_row(&row))
-            .transpose()?;
+        let existing =
+            sqlx::query("SELECT id, email, password_hash, lang FROM accounts WHERE email = ?")
+                .bind(&email)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| account_from_row(&row))
+                .transpose()?;
         let account_id = match &existing {
             Some(account) => account.id,
             None => {
-                sqlx::query_scalar("INSERT INTO accounts (email, created_at) VALUES (?, ?) RETURNING id")
-                    .bind(&email)
-                    .bind(ts(now))
-                    .fetch_one(&mut *tx)
-                    .await?
+                sqlx::query_scalar(
+                    "INSERT INTO accounts (email, created_at) VALUES (?, ?) RETURNING id",
+                )
+                .bind(&email)
+                .bind(ts(now))
+                .fetch_one(&mut *tx)
+                .await?
             }
         };
         let owned = sqlx::query(
@@ -647,7 +668,10 @@ impl Store for SqliteStore {
              FROM access JOIN recipients rc ON rc.id = access.recipient_id
              GROUP BY rc.id, rc.code, rc.name ORDER BY rc.name"
         );
-        let rows = sqlx::query(&sql).bind(account_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql)
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(AccessRecipient {
@@ -710,7 +734,11 @@ impl Store for SqliteStore {
         Ok(years.iter().filter_map(|y| y.parse().ok()).collect())
     }
 
-    async fn report_file(&self, account_id: i64, report_id: i64) -> Result<Option<ReportFile>, DbError> {
+    async fn report_file(
+        &self,
+        account_id: i64,
+        report_id: i64,
+    ) -> Result<Option<ReportFile>, DbError> {
         let row = sqlx::query(&format!(
             "WITH access AS ({ACCESS})
              SELECT id, number, file_sha256, file_size, file_name, published_at FROM reports
@@ -740,13 +768,15 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
         client_addr: &str,
     ) -> Result<(), DbError> {
-        sqlx::query("INSERT INTO downloads (account_id, report_id, at, client_addr) VALUES (?, ?, ?, ?)")
-            .bind(account_id)
-            .bind(report_id)
-            .bind(ts(now))
-            .bind(client_addr)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO downloads (account_id, report_id, at, client_addr) VALUES (?, ?, ?, ?)",
+        )
+        .bind(account_id)
+        .bind(report_id)
+        .bind(ts(now))
+        .bind(client_addr)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

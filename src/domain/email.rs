@@ -150,7 +150,14 @@ mod tests {
             Email::parse("Jean <jean@example.com>"),
             Err(EmailError::DisplayName)
         );
-        let long = format!("{}@{}.{}.{}.{}.com", "a".repeat(64), "b".repeat(63), "c".repeat(63), "d".repeat(63), "e".repeat(50));
+        let long = format!(
+            "{}@{}.{}.{}.{}.com",
+            "a".repeat(64),
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(63),
+            "e".repeat(50)
+        );
         assert_eq!(Email::parse(&long), Err(EmailError::TooLong));
     }
 }

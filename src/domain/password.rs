@@ -71,7 +71,9 @@ pub fn check(
     if contains_word(&lower, lab_name) {
         return Err(PasswordProblem::ContainsLabName);
     }
-    if passwords::analyzer::is_common_password(&lower) || passwords::analyzer::is_common_password(text) {
+    if passwords::analyzer::is_common_password(&lower)
+        || passwords::analyzer::is_common_password(text)
+    {
         return Err(PasswordProblem::Common);
     }
     Ok(())
@@ -102,8 +104,14 @@ mod tests {
     fn refuses_short_long_personal_and_common_passwords() {
         assert_eq!(checked("short"), Err(PasswordProblem::TooShort));
         assert_eq!(checked(&"x".repeat(129)), Err(PasswordProblem::TooLong));
-        assert_eq!(checked("my jean.dupont secret"), Err(PasswordProblem::ContainsEmail));
-        assert_eq!(checked("atlas dosimétrie 2026"), Err(PasswordProblem::ContainsLabName));
+        assert_eq!(
+            checked("my jean.dupont secret"),
+            Err(PasswordProblem::ContainsEmail)
+        );
+        assert_eq!(
+            checked("atlas dosimétrie 2026"),
+            Err(PasswordProblem::ContainsLabName)
+        );
         assert_eq!(checked("123456789012"), Err(PasswordProblem::Common));
         assert_eq!(checked("QwertyUiop1234"), Err(PasswordProblem::Common));
     }

@@ -101,7 +101,10 @@ mod tests {
 
     #[test]
     fn kinds_accept_accents() {
-        assert_eq!(ReportKind::parse("Périodique"), Some(ReportKind::Periodique));
+        assert_eq!(
+            ReportKind::parse("Périodique"),
+            Some(ReportKind::Periodique)
+        );
         assert_eq!(ReportKind::parse("autre"), None);
     }
 }

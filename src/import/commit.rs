@@ -6,8 +6,10 @@ use std::path::Path;
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
 
-use super::manifest::{BatchRow, read_batch};
-use crate::db::{DbError, ImportOutcome, ImportPlan, ImportSummary, NewCode, PlannedReport, Store};
+use super::manifest::{BatchRow, Problem, ProblemKind, read_batch};
+use crate::db::{
+    Conflict, DbError, ImportOutcome, ImportPlan, ImportSummary, NewCode, PlannedReport, Store,
+};
 use crate::domain::Lang;
 use crate::domain::secret::SecurityCode;
 use crate::storage::{FileStore, StorageError};
@@ -55,7 +57,10 @@ pub struct ImportTarget<'a> {
 }
 
 /// Imports the batch described by a manifest, all or nothing.
-pub async fn import_manifest(manifest: &Path, target: &ImportTarget<'_>) -> Result<Imported, ImportError> {
+pub async fn import_manifest(
+    manifest: &Path,
+    target: &ImportTarget<'_>,
+) -> Result<Imported, ImportError> {
     let path = manifest.to_path_buf();
     let checked = tokio::task::spawn_blocking(move || read_batch(&path)).await?;
     let rows = checked.map_err(|problems| {
@@ -63,7 +68,17 @@ pub async fn import_manifest(manifest: &Path, target: &ImportTarget<'_>) -> Resu
     })?;
 
     for row in &rows {
-        target.files.put_file(&row.sha256, &row.file, row.size).await?;
+        match target
+            .files
+            .put_file(&row.sha256, &row.file, row.size)
+            .await
+        {
+            Err(StorageError::Changed(_)) => {
+                let problem = Problem::cell(row.row, row.line, "file", ProblemKind::FileChanged);
+                return Err(ImportError::Refused(vec![problem.message(target.lang)]));
+            }
+            other => other?,
+        }
     }
 
     let plan = plan(manifest, &rows, target);
@@ -73,25 +88,24 @@ pub async fn import_manifest(manifest: &Path, target: &ImportTarget<'_>) -> Resu
         ImportOutcome::Conflicts(conflicts) => Err(ImportError::Refused(
             conflicts
                 .iter()
-                .map(|c| conflict_message(c.row, &c.number, target.lang))
+                .map(|c| conflict(c, &rows).message(target.lang))
                 .collect(),
         )),
     }
 }
 
-fn conflict_message(row: usize, number: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Fr => format!(
-            "ligne {} (rang {row}), champ « report_number » : le rapport {number} existe déjà \
-             avec un contenu différent",
-            row + 1
-        ),
-        Lang::En => format!(
-            "line {} (row {row}), field \"report_number\": report {number} already exists with \
-             different content",
-            row + 1
-        ),
-    }
+/// The problem of a report that exists with other content.
+fn conflict(c: &Conflict, rows: &[BatchRow]) -> Problem {
+    let line = rows
+        .iter()
+        .find(|r| r.row == c.row)
+        .map_or(c.row + 1, |r| r.line);
+    Problem::cell(
+        c.row,
+        line,
+        "report_number",
+        ProblemKind::NumberTaken(c.number.clone()),
+    )
 }
 
 fn plan(manifest: &Path, rows: &[BatchRow], target: &ImportTarget<'_>) -> ImportPlan {

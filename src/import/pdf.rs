@@ -178,11 +178,8 @@ fn starts_with_object_header(text: &str) -> bool {
 /// must load, and the page tree must hold at least one page.
 fn count_pages(bytes: &[u8]) -> Result<u32, PdfProblem> {
     // lopdf parses untrusted bytes; a panic in it must refuse the file, not
-    // bring the import down.
-    // Limitation: lopdf 0.36 parses nested arrays and dictionaries by
-    // unbounded recursion, so a crafted PDF with some 100,000 nested `[`
-    // overflows the stack and aborts the process, which no unwinding can
-    // catch. lopdf 0.47 bounds the nesting and refuses such a file.
+    // bring the import down. (Its nesting depth is bounded since 0.47, so a
+    // crafted file cannot overflow the stack either.)
     let loaded = panic::catch_unwind(|| Document::load_mem(bytes));
     let document = loaded
         .map_err(|_| PdfProblem::Damaged)?
@@ -327,5 +324,54 @@ mod tests {
         let short = File::open(cut.path()).unwrap();
         let problem = check_streamed(short, to_u64(good.len()) * 6 / 10);
         assert_eq!(problem, Err(PdfProblem::Incomplete));
+    }
+
+    /// A well-formed PDF whose objects are the given bodies (1: catalog).
+    fn pdf_with_objects(bodies: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in bodies.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", bodies.len() + 1).as_bytes(),
+        );
+        for offset in offsets {
+            out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+        }
+        let trailer = format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            bodies.len() + 1
+        );
+        out.extend_from_slice(trailer.as_bytes());
+        out
+    }
+
+    #[test]
+    fn deeply_nested_objects_are_refused_without_crashing() {
+        let page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".to_vec();
+        let mut valid = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            page,
+        ];
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(&pdf_with_objects(&valid)).unwrap();
+        assert_eq!(
+            check_pdf(file.path()).map(|i| i.pages),
+            Ok(Some(1)),
+            "the builder is sound"
+        );
+
+        let mut nested = vec![b'['; 200_000];
+        nested.extend(vec![b']'; 200_000]);
+        valid.push(nested);
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(&pdf_with_objects(&valid)).unwrap();
+        assert_eq!(check_pdf(file.path()), Err(PdfProblem::Damaged));
     }
 }

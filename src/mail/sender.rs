@@ -106,7 +106,9 @@ impl Mailer {
             }
             Err(SendError::Permanent(reason)) => {
                 tracing::error!(outbox_id = item.id, kind = item.mail.kind(), %reason, "email refused for good");
-                self.store.outbox_failed(item.id, &reason, self.clock.now()).await?;
+                self.store
+                    .outbox_failed(item.id, &reason, self.clock.now())
+                    .await?;
                 Ok(false)
             }
         }

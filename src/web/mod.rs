@@ -9,12 +9,12 @@ pub mod visitor;
 
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use tokio::sync::Notify;
 
 use crate::auth::PasswordHasher;
@@ -52,9 +52,18 @@ pub fn router(state: AppState) -> Router {
         .route("/static/style.css", get(pages::stylesheet))
         .route("/static/password.js", get(pages::password_script))
         .route("/compte", get(pages::account))
-        .route("/inscription", get(registration::codes_form).post(registration::codes_submit))
-        .route("/inscription/email", get(registration::email_form).post(registration::email_submit))
-        .route("/inscription/compte-existant", get(registration::existing_account))
+        .route(
+            "/inscription",
+            get(registration::codes_form).post(registration::codes_submit),
+        )
+        .route(
+            "/inscription/email",
+            get(registration::email_form).post(registration::email_submit),
+        )
+        .route(
+            "/inscription/compte-existant",
+            get(registration::existing_account),
+        )
         .route(
             "/inscription/certification",
             get(registration::certify_form).post(registration::certify_submit),
@@ -64,14 +73,26 @@ pub fn router(state: AppState) -> Router {
             "/inscription/confirmer",
             get(registration::confirm_page).post(registration::confirm_submit),
         )
-        .route("/premiere-connexion", get(signin::set_password_form).post(signin::set_password_submit))
-        .route("/connexion", get(signin::signin_form).post(signin::signin_submit))
+        .route(
+            "/premiere-connexion",
+            get(signin::set_password_form).post(signin::set_password_submit),
+        )
+        .route(
+            "/connexion",
+            get(signin::signin_form).post(signin::signin_submit),
+        )
         .route("/deconnexion", post(signin::sign_out))
         .route("/rapports", get(reports::list))
         .route("/rapports/{id}/telecharger", get(reports::download))
         .fallback(|| async { WebError::NotFound })
-        .layer(middleware::from_fn_with_state(state.clone(), pages::render_errors))
-        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::render_errors,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
@@ -99,7 +120,11 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
     set(headers, header::REFERRER_POLICY, "same-origin");
     set(headers, header::CACHE_CONTROL, "no-store");
     if state.config.is_https() {
-        set(headers, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000",
+        );
     }
     response
 }

@@ -104,7 +104,10 @@ struct AccountPage {
 }
 
 /// "Mon compte": the login and the recipients in the account's access.
-pub async fn account(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+pub async fn account(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     let Some(session) = visitor.full_session() else {
         return Ok(see_other("/connexion?retour=/compte"));
     };
@@ -142,7 +145,11 @@ pub async fn password_script() -> impl IntoResponse {
 /// Replaces the body of error responses with a page in the layout: the
 /// handlers' own errors, and the framework's (unknown method, malformed
 /// query, body too large…), so that no bare error text ever reaches a user.
-pub async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn render_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let response = next.run(request).await;
     let Some(page) = error_page_of(&response) else {
         return response;
@@ -159,7 +166,10 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
     };
     let body = MessagePage::new(layout, paragraphs, action).problem();
     let Ok(html) = body.render() else {
-        let plain = [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))];
+        let plain = [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )];
         return (StatusCode::INTERNAL_SERVER_ERROR, plain, "Erreur interne").into_response();
     };
     let mut rendered = (status, Html(html)).into_response();
@@ -193,7 +203,13 @@ fn error_page_of(response: &Response) -> Option<ErrorPage> {
     }
 }
 
-fn error_text(page: ErrorPage) -> (&'static str, &'static [&'static str], Option<(&'static str, &'static str)>) {
+fn error_text(
+    page: ErrorPage,
+) -> (
+    &'static str,
+    &'static [&'static str],
+    Option<(&'static str, &'static str)>,
+) {
     match page {
         ErrorPage::NotFound => (
             "Page introuvable",
@@ -223,8 +239,10 @@ fn error_text(page: ErrorPage) -> (&'static str, &'static [&'static str], Option
         ),
         ErrorPage::Internal => (
             "Service momentanément indisponible",
-            &["Une erreur est survenue de notre côté. Réessayez dans quelques minutes ; si le \
-               problème persiste, contactez notre service client."],
+            &[
+                "Une erreur est survenue de notre côté. Réessayez dans quelques minutes ; si le \
+               problème persiste, contactez notre service client.",
+            ],
             Some(("Retour à l'accueil", "/")),
         ),
     }

@@ -39,7 +39,10 @@ impl CodesPage {
 }
 
 /// Step 1: the codes of the invitation email.
-pub async fn codes_form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+pub async fn codes_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     let page = CodesPage {
         layout: Layout::new(&state, &visitor, "Inscription – vos codes"),
         code_error: None,
@@ -70,7 +73,12 @@ pub async fn codes_submit(
     let mut page = CodesPage {
         layout: Layout::new(&state, &visitor, "Inscription – vos codes"),
         code_error: field_error(&form.code, code.is_some(), CODE_EMPTY, CODE_MALFORMED),
-        number_error: field_error(&form.number, number.is_some(), NUMBER_EMPTY, NUMBER_MALFORMED),
+        number_error: field_error(
+            &form.number,
+            number.is_some(),
+            NUMBER_EMPTY,
+            NUMBER_MALFORMED,
+        ),
         mismatch: false,
         number: form.number.chars().take(64).collect(),
     };
@@ -80,7 +88,9 @@ pub async fn codes_submit(
     };
 
     let recipient = state.store.recipient_for_report(number.as_str()).await?;
-    let stored_hash = recipient.as_ref().map_or(DUMMY_HASH, |r| r.code_hash.as_str());
+    let stored_hash = recipient
+        .as_ref()
+        .map_or(DUMMY_HASH, |r| r.code_hash.as_str());
     let matches = code.matches(stored_hash);
     let Some(recipient) = recipient.filter(|_| matches) else {
         page.mismatch = true;
@@ -97,9 +107,16 @@ pub async fn codes_submit(
         email: None,
     };
     let expires = now + Duration::minutes(DRAFT_MINUTES);
-    state.store.create_draft(&draft_id.hash(), &draft, now, expires).await?;
+    state
+        .store
+        .create_draft(&draft_id.hash(), &draft, now, expires)
+        .await?;
     let max_age = Some(Duration::minutes(DRAFT_MINUTES));
-    visitor.set_cookie(CookieName::Registration, draft_id.expose().to_owned(), max_age);
+    visitor.set_cookie(
+        CookieName::Registration,
+        draft_id.expose().to_owned(),
+        max_age,
+    );
     Ok(visitor.respond(see_other("/inscription/email")))
 }
 
@@ -110,8 +127,7 @@ const CODE_EMPTY: &str = "Saisissez le code de sécurité reçu par email.";
 const CODE_MALFORMED: &str =
     "Le code de sécurité compte 16 lettres et chiffres, par exemple ABCD-EFGH-JKMN-PQRS.";
 const NUMBER_EMPTY: &str = "Saisissez le numéro d'un rapport de contrôle.";
-const NUMBER_MALFORMED: &str =
-    "Le numéro de rapport se compose de lettres, de chiffres et de tirets, par exemple RDC-2025-001001.";
+const NUMBER_MALFORMED: &str = "Le numéro de rapport se compose de lettres, de chiffres et de tirets, par exemple RDC-2025-001001.";
 
 fn field_error(
     typed: &str,
@@ -129,8 +145,14 @@ fn field_error(
 }
 
 /// The draft of this visitor's registration, if still alive.
-async fn current_draft(state: &AppState, visitor: &Visitor) -> Result<Option<(String, Draft)>, WebError> {
-    let Some(token) = visitor.cookie(CookieName::Registration).and_then(Token::from_received) else {
+async fn current_draft(
+    state: &AppState,
+    visitor: &Visitor,
+) -> Result<Option<(String, Draft)>, WebError> {
+    let Some(token) = visitor
+        .cookie(CookieName::Registration)
+        .and_then(Token::from_received)
+    else {
         return Ok(None);
     };
     let hash = token.hash();
@@ -141,8 +163,10 @@ async fn current_draft(state: &AppState, visitor: &Visitor) -> Result<Option<(St
 fn restart_page(state: &AppState, visitor: &Visitor) -> MessagePage {
     MessagePage::new(
         Layout::new(state, visitor, "Inscription à reprendre"),
-        &["Votre inscription a été interrompue trop longtemps ou n'a pas commencé. \
-           Saisissez de nouveau vos codes pour la reprendre."],
+        &[
+            "Votre inscription a été interrompue trop longtemps ou n'a pas commencé. \
+           Saisissez de nouveau vos codes pour la reprendre.",
+        ],
         Some(("Saisir mes codes", "/inscription")),
     )
 }
@@ -157,7 +181,10 @@ struct EmailPage {
 }
 
 /// Step 2: the email that will be the login.
-pub async fn email_form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+pub async fn email_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     let Some((_, draft)) = current_draft(&state, &visitor).await? else {
         let page = restart_page(&state, &visitor);
         return Ok(visitor.respond(render(&page)?));
@@ -192,7 +219,11 @@ pub async fn email_submit(
         Ok(email) => email,
         Err(e) => {
             let page = EmailPage {
-                layout: Layout::new(&state, &visitor, "Erreur – Inscription – votre adresse email"),
+                layout: Layout::new(
+                    &state,
+                    &visitor,
+                    "Erreur – Inscription – votre adresse email",
+                ),
                 recipient_name: draft.recipient_name,
                 email: form.email.chars().take(254).collect(),
                 error: Some(email_error(e)),
@@ -202,7 +233,10 @@ pub async fn email_submit(
     };
 
     let account = state.store.account_by_email(email.normalized()).await?;
-    let owner = state.store.recipient_for_report(&draft.report_number).await?;
+    let owner = state
+        .store
+        .recipient_for_report(&draft.report_number)
+        .await?;
     if let Some(owner_id) = owner.and_then(|r| r.owner_account_id) {
         let page = if account.as_ref().is_some_and(|a| a.id == owner_id) {
             already_registered(&state, &visitor)
@@ -212,7 +246,10 @@ pub async fn email_submit(
         return Ok(visitor.respond(render(&page)?));
     }
 
-    state.store.set_draft_email(&draft_hash, email.normalized()).await?;
+    state
+        .store
+        .set_draft_email(&draft_hash, email.normalized())
+        .await?;
     let next = if account.is_some() {
         "/inscription/compte-existant"
     } else {
@@ -238,8 +275,10 @@ fn email_error(e: EmailError) -> &'static str {
 fn already_registered(state: &AppState, visitor: &Visitor) -> MessagePage {
     MessagePage::new(
         Layout::new(state, visitor, "Inscription déjà terminée"),
-        &["Cette inscription est déjà terminée : ces rapports sont déjà accessibles avec \
-           cette adresse email. Connectez-vous pour les consulter."],
+        &[
+            "Cette inscription est déjà terminée : ces rapports sont déjà accessibles avec \
+           cette adresse email. Connectez-vous pour les consulter.",
+        ],
         Some(("Se connecter", "/connexion")),
     )
 }
@@ -259,7 +298,10 @@ fn taken_page(state: &AppState, visitor: &Visitor) -> MessagePage {
 }
 
 /// Between steps 2 and 3 when the email already has an account.
-pub async fn existing_account(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+pub async fn existing_account(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     let Some((_, draft)) = current_draft(&state, &visitor).await? else {
         let page = restart_page(&state, &visitor);
         return Ok(visitor.respond(render(&page)?));
@@ -288,7 +330,10 @@ struct CertifyPage {
 }
 
 /// Step 3: certify being authorised.
-pub async fn certify_form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+pub async fn certify_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     let Some((_, draft)) = current_draft(&state, &visitor).await? else {
         let page = restart_page(&state, &visitor);
         return Ok(visitor.respond(render(&page)?));
@@ -353,7 +398,10 @@ pub async fn certify_submit(
     };
     state.store.start_confirmation(&start).await?;
     state.mail_wake.notify_one();
-    tracing::info!(recipient_id = draft.recipient_id, "registration certified, confirmation queued");
+    tracing::info!(
+        recipient_id = draft.recipient_id,
+        "registration certified, confirmation queued"
+    );
     Ok(visitor.respond(see_other("/inscription/envoyee")))
 }
 
@@ -402,9 +450,14 @@ pub async fn confirm_page(
         let token = Token::from_received(text.trim()).map(|t| t.expose().to_owned());
         let max_age = Some(Duration::minutes(LINK_COOKIE_MINUTES));
         visitor.set_cookie(CookieName::Link, token.unwrap_or_default(), max_age);
-        return Ok(no_referrer(visitor.respond(see_other("/inscription/confirmer"))));
+        return Ok(no_referrer(
+            visitor.respond(see_other("/inscription/confirmer")),
+        ));
     }
-    let has_token = visitor.cookie(CookieName::Link).and_then(Token::from_received).is_some();
+    let has_token = visitor
+        .cookie(CookieName::Link)
+        .and_then(Token::from_received)
+        .is_some();
     let response = if has_token {
         let page = ConfirmPage {
             layout: Layout::new(&state, &visitor, "Finaliser mon inscription"),
@@ -418,9 +471,10 @@ pub async fn confirm_page(
 }
 
 fn no_referrer(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     response
 }
 
@@ -443,10 +497,17 @@ pub async fn confirm_submit(
     mut visitor: Visitor,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let token = visitor.cookie(CookieName::Link).and_then(Token::from_received);
+    let token = visitor
+        .cookie(CookieName::Link)
+        .and_then(Token::from_received);
     visitor.remove_cookie(CookieName::Link);
     let outcome = match token {
-        Some(token) => state.store.confirm_registration(&token.hash(), state.clock.now()).await?,
+        Some(token) => {
+            state
+                .store
+                .confirm_registration(&token.hash(), state.clock.now())
+                .await?
+        }
         None => ConfirmOutcome::Invalid,
     };
 
@@ -456,12 +517,17 @@ pub async fn confirm_submit(
             tracing::info!(account_id, "registration confirmed, account created");
             MessagePage::new(
                 Layout::new(&state, &visitor, "Inscription terminée"),
-                &["Votre adresse email est confirmée et votre compte est créé.",
-                  "Il ne reste qu'à choisir votre mot de passe pour accéder à vos rapports."],
+                &[
+                    "Votre adresse email est confirmée et votre compte est créé.",
+                    "Il ne reste qu'à choisir votre mot de passe pour accéder à vos rapports.",
+                ],
                 Some(("Choisir mon mot de passe", "/premiere-connexion")),
             )
         }
-        ConfirmOutcome::AccessAdded { account_id, has_password } => {
+        ConfirmOutcome::AccessAdded {
+            account_id,
+            has_password,
+        } => {
             tracing::info!(account_id, "registration confirmed, access added");
             if !has_password {
                 open_set_password_session(&state, &mut visitor, account_id).await?;
@@ -473,22 +539,28 @@ pub async fn confirm_submit(
             };
             MessagePage::new(
                 Layout::new(&state, &visitor, "Accès ajouté"),
-                &["Votre adresse email est confirmée. Ces rapports sont ajoutés à votre compte, \
-                   avec ceux auxquels vous aviez déjà accès."],
+                &[
+                    "Votre adresse email est confirmée. Ces rapports sont ajoutés à votre compte, \
+                   avec ceux auxquels vous aviez déjà accès.",
+                ],
                 Some(next),
             )
         }
         ConfirmOutcome::AlreadyDone => MessagePage::new(
             Layout::new(&state, &visitor, "Inscription déjà validée"),
-            &["Cette inscription a déjà été validée. Connectez-vous avec votre adresse email et \
-               votre mot de passe."],
+            &[
+                "Cette inscription a déjà été validée. Connectez-vous avec votre adresse email et \
+               votre mot de passe.",
+            ],
             Some(("Se connecter", "/connexion")),
         ),
         ConfirmOutcome::TakenByOther => taken_page(&state, &visitor),
         ConfirmOutcome::Expired => MessagePage::new(
             Layout::new(&state, &visitor, "Lien expiré"),
-            &["Ce lien a expiré. Recommencez l'inscription avec vos codes : un nouvel email de \
-               confirmation vous sera envoyé."],
+            &[
+                "Ce lien a expiré. Recommencez l'inscription avec vos codes : un nouvel email de \
+               confirmation vous sera envoyé.",
+            ],
             Some(("Recommencer l'inscription", "/inscription")),
         )
         .problem(),

@@ -85,7 +85,9 @@ pub async fn list(
     let filter = ReportQuery {
         recipient_id: number(query.destinataire.as_deref()),
         year: number(query.annee.as_deref()),
-        page: number(query.page.as_deref()).filter(|p| *p >= 1).unwrap_or(1),
+        page: number(query.page.as_deref())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1),
         per_page: PER_PAGE,
     };
     let account_id = session.account_id;
@@ -98,7 +100,11 @@ pub async fn list(
         .max(1);
     let page = ReportsPage {
         layout: Layout::new(&state, &visitor, "Dosimétrie – mes rapports de contrôle"),
-        rows: found.items.into_iter().map(|item| row(item, &state)).collect(),
+        rows: found
+            .items
+            .into_iter()
+            .map(|item| row(item, &state))
+            .collect(),
         recipients,
         years,
         recipient: filter.recipient_id,
@@ -128,7 +134,11 @@ fn row(item: ReportListItem, state: &AppState) -> Row {
         .to_string();
     Row {
         kind_label,
-        period: format!("{} – {}", french_date(&item.period_start), french_date(&item.period_end)),
+        period: format!(
+            "{} – {}",
+            french_date(&item.period_start),
+            french_date(&item.period_end)
+        ),
         published,
         available_until: french_date(&item.available_until),
         size: format!("{} Ko", (item.size + 1023) / 1024),
@@ -158,7 +168,11 @@ pub async fn download(
     };
     let etag = format!("\"{}\"", file.sha256);
     if if_none_match(&headers, &etag) {
-        return Ok(with_file_headers(StatusCode::NOT_MODIFIED.into_response(), &file, &etag));
+        return Ok(with_file_headers(
+            StatusCode::NOT_MODIFIED.into_response(),
+            &file,
+            &etag,
+        ));
     }
 
     let size = u64::try_from(file.size).unwrap_or(0);
@@ -177,7 +191,10 @@ pub async fn download(
     if range.as_ref().is_none_or(|r| r.start == 0) {
         let now = state.clock.now();
         let (account_id, addr) = (session.account_id, visitor.client_addr.as_str());
-        state.store.record_download(account_id, file.id, now, addr).await?;
+        state
+            .store
+            .record_download(account_id, file.id, now, addr)
+            .await?;
         tracing::info!(account_id, report_id = file.id, "report downloaded");
     }
     let mut response = Body::from_stream(stream).into_response();
@@ -206,7 +223,11 @@ fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
 }
 
 /// The one byte range asked for, if any and if `If-Range` allows it.
-fn requested_range(headers: &HeaderMap, etag: &str, size: u64) -> Result<Option<std::ops::Range<u64>>, ()> {
+fn requested_range(
+    headers: &HeaderMap,
+    etag: &str,
+    size: u64,
+) -> Result<Option<std::ops::Range<u64>>, ()> {
     let Some(value) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
         return Ok(None);
     };
@@ -228,7 +249,13 @@ fn with_file_headers(mut response: Response, file: &ReportFile, etag: &str) -> R
     let ascii: String = file
         .file_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded = url::form_urlencoded::byte_serialize(file.file_name.as_bytes())
         .collect::<String>()
@@ -242,7 +269,9 @@ fn with_file_headers(mut response: Response, file: &ReportFile, etag: &str) -> R
         (header::CACHE_CONTROL, "private, no-store".to_owned()),
         (
             header::LAST_MODIFIED,
-            file.published_at.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+            file.published_at
+                .format("%a, %d %b %Y %H:%M:%S GMT")
+                .to_string(),
         ),
     ];
     for (name, value) in pairs {

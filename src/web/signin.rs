@@ -11,9 +11,9 @@ use super::pages::{Layout, render};
 use super::visitor::{CookieName, CsrfForm, NoFields, Visitor};
 use super::{AppState, WebError, see_other};
 use crate::db::{AuditEvent, NewSession, SessionKind};
+use crate::domain::Email;
 use crate::domain::password::{self, MAX_CHARS, MIN_CHARS, Password, PasswordProblem};
 use crate::domain::secret::Token;
-use crate::domain::Email;
 
 #[derive(Template)]
 #[template(path = "set_password.html")]
@@ -35,7 +35,10 @@ fn password_setter(visitor: &Visitor) -> Option<(i64, String)> {
 }
 
 /// First connection: choose a password.
-pub async fn set_password_form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+pub async fn set_password_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     let Some((_, email)) = password_setter(&visitor) else {
         return Ok(visitor.respond(see_other("/connexion")));
     };
@@ -97,13 +100,17 @@ pub async fn set_password_submit(
 }
 
 fn local_part(email: &str) -> String {
-    Email::parse(email).map(|e| e.local_part().to_owned()).unwrap_or_default()
+    Email::parse(email)
+        .map(|e| e.local_part().to_owned())
+        .unwrap_or_default()
 }
 
 /// The message of a refused password.
 pub fn password_error(problem: PasswordProblem) -> &'static str {
     match problem {
-        PasswordProblem::TooShort => "Ce mot de passe est trop court : il faut au moins 12 caractères.",
+        PasswordProblem::TooShort => {
+            "Ce mot de passe est trop court : il faut au moins 12 caractères."
+        }
         PasswordProblem::TooLong => "Ce mot de passe est trop long : 128 caractères au plus.",
         PasswordProblem::ContainsEmail => {
             "Ce mot de passe contient votre adresse email : choisissez-en un autre."
@@ -180,7 +187,10 @@ pub async fn signin_submit(
         Err(_) => None,
     };
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
-    let verified = state.hasher.verify(Password::new(&form.password), stored).await?;
+    let verified = state
+        .hasher
+        .verify(Password::new(&form.password), stored)
+        .await?;
 
     let Some(account) = account.filter(|_| verified) else {
         tracing::info!("sign-in refused");
@@ -243,7 +253,12 @@ async fn open_full_session(
     Ok(())
 }
 
-async fn audit(state: &AppState, visitor: &Visitor, account_id: i64, event: &'static str) -> Result<(), WebError> {
+async fn audit(
+    state: &AppState,
+    visitor: &Visitor,
+    account_id: i64,
+    event: &'static str,
+) -> Result<(), WebError> {
     tracing::info!(account_id, event, "account event");
     let entry = AuditEvent {
         at: state.clock.now(),

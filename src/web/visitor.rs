@@ -3,10 +3,10 @@
 
 use std::net::SocketAddr;
 
+use axum::Form;
 use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::Duration;
 use serde::Deserialize;
@@ -65,7 +65,9 @@ pub struct Visitor {
 impl Visitor {
     /// The session if it allows everything.
     pub fn full_session(&self) -> Option<&SessionInfo> {
-        self.session.as_ref().filter(|s| s.kind == SessionKind::Full)
+        self.session
+            .as_ref()
+            .filter(|s| s.kind == SessionKind::Full)
     }
 
     /// A cookie's value.
@@ -123,7 +125,10 @@ where
             client_addr,
             https,
         };
-        match visitor.cookie(CookieName::Csrf).and_then(Token::from_received) {
+        match visitor
+            .cookie(CookieName::Csrf)
+            .and_then(Token::from_received)
+        {
             Some(token) => visitor.csrf = token.expose().to_owned(),
             None => {
                 let token = Token::generate();
@@ -131,7 +136,10 @@ where
                 visitor.set_cookie(CookieName::Csrf, token.expose().to_owned(), None);
             }
         }
-        if let Some(token) = visitor.cookie(CookieName::Session).and_then(Token::from_received) {
+        if let Some(token) = visitor
+            .cookie(CookieName::Session)
+            .and_then(Token::from_received)
+        {
             let now = app.clock.now();
             let idle = now + Duration::hours(app.config.session_hours);
             let hash = token.hash();
@@ -164,7 +172,9 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let https = AppState::from_ref(state).config.is_https();
         let jar = CookieJar::from_headers(req.headers());
-        let cookie = jar.get(CookieName::Csrf.name(https)).map(|c| c.value().to_owned());
+        let cookie = jar
+            .get(CookieName::Csrf.name(https))
+            .map(|c| c.value().to_owned());
         let Form(posted) = Form::<WithCsrf<T>>::from_request(req, state)
             .await
             .map_err(|_| WebError::BadRequest)?;

@@ -19,7 +19,11 @@ async fn demo_batch_loads_once_and_invites_its_recipients() {
     assert_eq!(app.count("SELECT COUNT(*) FROM reports").await, 6);
     let invites = app.emails().await;
     assert_eq!(invites.len(), 3);
-    assert!(invites.iter().all(|e| e.text.contains("Code de sécurité :")));
+    assert!(
+        invites
+            .iter()
+            .all(|e| e.text.contains("Code de sécurité :"))
+    );
 
     dosiport::demo::load(&app.app).await.unwrap();
     assert_eq!(app.count("SELECT COUNT(*) FROM reports").await, 6);

@@ -16,7 +16,9 @@ use reqwest::redirect::Policy;
 
 /// The shared test corpus.
 pub fn corpus(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus").join(relative)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(relative)
 }
 
 /// One email read from the outbox folder.
@@ -77,7 +79,8 @@ impl TestApp {
         let start = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
         let clock = Arc::new(ManualClock::new(start));
         let app = App::open(config, clock.clone()).await.unwrap();
-        let service = web::router(app.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let service =
+            web::router(app.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await });
 
         let (client, jar) = browser();
@@ -120,13 +123,21 @@ impl TestApp {
             .map(|d| d.map(|e| e.unwrap().path()).collect())
             .unwrap_or_default();
         files.sort();
-        files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "eml")).map(|f| parse_email(&f)).collect()
+        files
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "eml"))
+            .map(|f| parse_email(&f))
+            .collect()
     }
 
     /// Emails to an address (case-insensitive).
     pub async fn emails_to(&self, address: &str) -> Vec<Email> {
         let wanted = address.to_lowercase();
-        self.emails().await.into_iter().filter(|e| e.to.to_lowercase() == wanted).collect()
+        self.emails()
+            .await
+            .into_iter()
+            .filter(|e| e.to.to_lowercase() == wanted)
+            .collect()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -167,19 +178,36 @@ impl TestApp {
     /// Registers the recipient invited at `contact` with `email`, up to the
     /// confirmation email; returns its link.
     pub async fn register_until_confirmation(&self, contact: &str, email: &str) -> String {
-        let invite = self.emails_to(contact).await.into_iter().next().expect("invitation");
+        let invite = self
+            .emails_to(contact)
+            .await
+            .into_iter()
+            .next()
+            .expect("invitation");
         let code = invite.value_after("Code de sécurité :");
         let number = invite.value_after("Numéro de rapport :");
-        let r = self.post("/inscription", &[("code", &code), ("number", &number)]).await;
-        assert!(r.url().path().starts_with("/inscription/email"), "codes refused");
+        let r = self
+            .post("/inscription", &[("code", &code), ("number", &number)])
+            .await;
+        assert!(
+            r.url().path().starts_with("/inscription/email"),
+            "codes refused"
+        );
         let r = self.post("/inscription/email", &[("email", email)]).await;
         assert!(r.url().path().starts_with("/inscription/"), "email refused");
         if r.url().path() == "/inscription/compte-existant" {
             self.get("/inscription/certification").await;
         }
-        let r = self.post("/inscription/certification", &[("certify", "oui")]).await;
+        let r = self
+            .post("/inscription/certification", &[("certify", "oui")])
+            .await;
         assert_eq!(r.url().path(), "/inscription/envoyee");
-        let confirm = self.emails_to(email).await.into_iter().last().expect("confirmation email");
+        let confirm = self
+            .emails_to(email)
+            .await
+            .into_iter()
+            .last()
+            .expect("confirmation email");
         confirm.link(&format!("{}/inscription/confirmer", self.base))
     }
 
@@ -190,7 +218,10 @@ impl TestApp {
         let (_, page) = self.post_text("/inscription/confirmer", &[]).await;
         assert!(page.contains("/premiere-connexion"), "{page}");
         let r = self
-            .post("/premiere-connexion", &[("password", password), ("confirmation", password)])
+            .post(
+                "/premiere-connexion",
+                &[("password", password), ("confirmation", password)],
+            )
             .await;
         assert_eq!(r.url().path(), "/rapports");
     }

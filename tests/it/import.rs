@@ -9,11 +9,25 @@ use serde_json::Value;
 use crate::harness::{TestApp, corpus};
 
 async fn assert_matches_expected(app: &TestApp, expected: &str) {
-    let expected: Value = serde_json::from_slice(&std::fs::read(corpus(expected)).unwrap()).unwrap();
-    let pool = sqlx::SqlitePool::connect(&app.app.state.config.database_url).await.unwrap();
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(corpus(expected)).unwrap()).unwrap();
+    let pool = sqlx::SqlitePool::connect(&app.app.state.config.database_url)
+        .await
+        .unwrap();
     for report in expected["reports"].as_array().unwrap() {
         let number = report["report_number"].as_str().unwrap();
-        let row: (String, String, String, String, String, String, String, String, i64, String) = sqlx::query_as(
+        let row: (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            String,
+        ) = sqlx::query_as(
             "SELECT rc.code, rc.name, rc.contact_email, r.period_start, r.period_end, r.kind,
                     r.issued_on, r.file_sha256, r.file_size, r.file_name
              FROM reports r JOIN recipients rc ON rc.id = r.recipient_id WHERE r.number = ?",
@@ -32,8 +46,15 @@ async fn assert_matches_expected(app: &TestApp, expected: &str) {
         assert_eq!(row.6, field("issued_on"), "{number}");
         assert_eq!(row.7, field("sha256"), "{number}");
         assert_eq!(row.8, report["size"].as_i64().unwrap(), "{number}");
-        assert_eq!(Some(row.9.as_str()), field("file").rsplit('/').next(), "{number}");
-        assert!(app.app.state.files.exists(&row.7).await.unwrap(), "{number} file stored");
+        assert_eq!(
+            Some(row.9.as_str()),
+            field("file").rsplit('/').next(),
+            "{number}"
+        );
+        assert!(
+            app.app.state.files.exists(&row.7).await.unwrap(),
+            "{number} file stored"
+        );
     }
     pool.close().await;
 }
@@ -53,8 +74,15 @@ async fn basic_batch_lands_exactly_with_one_invitation_per_recipient() {
     let emails = app.emails().await;
     assert_eq!(emails.len(), 10);
     assert!(emails.iter().all(|e| e.subject.contains("inscrivez-vous")));
-    let secretariat = emails.iter().find(|e| e.to == "Secretariat.Imagerie@Example.NET").unwrap();
-    assert!(secretariat.text.contains("Centre d'imagerie médicale des Hauts-de-Chênevières"));
+    let secretariat = emails
+        .iter()
+        .find(|e| e.to == "Secretariat.Imagerie@Example.NET")
+        .unwrap();
+    assert!(
+        secretariat
+            .text
+            .contains("Centre d'imagerie médicale des Hauts-de-Chênevières")
+    );
     let hashes = "SELECT COUNT(*) FROM recipients WHERE length(security_code_hash) = 64";
     assert_eq!(app.count(hashes).await, 10, "codes stored hashed");
 }
@@ -64,7 +92,10 @@ async fn importing_the_same_batch_again_does_nothing() {
     let app = TestApp::spawn().await;
     app.import_ok("basic/manifest.csv").await;
     let emails = app.emails().await.len();
-    assert_eq!(app.import_ok("basic/manifest.csv").await, Imported::NothingNew);
+    assert_eq!(
+        app.import_ok("basic/manifest.csv").await,
+        Imported::NothingNew
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM reports").await, 41);
     assert_eq!(app.count("SELECT COUNT(*) FROM batches").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 10);
@@ -73,7 +104,10 @@ async fn importing_the_same_batch_again_does_nothing() {
 
 #[tokio::test]
 async fn excel_batches_keep_their_accents_in_both_encodings() {
-    for (first, second) in [("excel-fr/utf8-bom.csv", "excel-fr/manifest.csv"), ("excel-fr/manifest.csv", "excel-fr/utf8-bom.csv")] {
+    for (first, second) in [
+        ("excel-fr/utf8-bom.csv", "excel-fr/manifest.csv"),
+        ("excel-fr/manifest.csv", "excel-fr/utf8-bom.csv"),
+    ] {
         let app = TestApp::spawn().await;
         app.import_ok("basic/manifest.csv").await;
         let Imported::Published(summary) = app.import_ok(first).await else {
@@ -82,7 +116,11 @@ async fn excel_batches_keep_their_accents_in_both_encodings() {
         assert_eq!(summary.reports, 10, "{first}");
         assert_eq!(summary.recipients_created, 3, "{first}");
         assert_matches_expected(&app, "excel-fr/expected.json").await;
-        assert_eq!(app.import_ok(second).await, Imported::NothingNew, "{second} after {first}");
+        assert_eq!(
+            app.import_ok(second).await,
+            Imported::NothingNew,
+            "{second} after {first}"
+        );
     }
 }
 
@@ -91,7 +129,8 @@ async fn formula_like_names_are_stored_verbatim() {
     let app = TestApp::spawn().await;
     app.import_ok("bad/formula-injection/manifest.csv").await;
     assert_eq!(app.count("SELECT COUNT(*) FROM reports").await, 4);
-    let scripted = "SELECT COUNT(*) FROM recipients WHERE name = '+33 Cabinet <script>alert(1)</script>'";
+    let scripted =
+        "SELECT COUNT(*) FROM recipients WHERE name = '+33 Cabinet <script>alert(1)</script>'";
     assert_eq!(app.count(scripted).await, 1);
 }
 
@@ -103,13 +142,22 @@ const BROKEN: [(&str, &[&str]); 18] = [
     ("missing-file", &["rang 4", "file"]),
     ("path-traversal-relative", &["rang 2", "rang 3", "file"]),
     ("path-absolute", &["rang 1", "rang 3", "file"]),
-    ("duplicate-report-number", &["rang 1", "rang 3", "report_number"]),
+    (
+        "duplicate-report-number",
+        &["rang 1", "rang 3", "report_number"],
+    ),
     ("period-end-before-start", &["rang 2", "period_end"]),
     ("impossible-date", &["rang 2", "period_end"]),
     ("missing-column", &["kind"]),
     ("extra-column", &["commentaire"]),
-    ("empty-required-cell", &["rang 2", "recipient_code", "rang 4", "issued_on"]),
-    ("invalid-email", &["rang 1", "rang 3", "rang 4", "recipient_email"]),
+    (
+        "empty-required-cell",
+        &["rang 2", "recipient_code", "rang 4", "issued_on"],
+    ),
+    (
+        "invalid-email",
+        &["rang 1", "rang 3", "rang 4", "recipient_email"],
+    ),
     ("long-recipient-name", &["rang 2", "recipient_name"]),
     ("unbalanced-quote", &["4"]),
     ("nul-byte", &["rang 2", "recipient_name"]),
@@ -119,7 +167,10 @@ const BROKEN: [(&str, &[&str]); 18] = [
 
 async fn counts(app: &TestApp) -> [i64; 5] {
     let mut out = [0; 5];
-    for (slot, table) in out.iter_mut().zip(["reports", "recipients", "outbox", "batches", "tokens"]) {
+    for (slot, table) in
+        out.iter_mut()
+            .zip(["reports", "recipients", "outbox", "batches", "tokens"])
+    {
         *slot = app.count(&format!("SELECT COUNT(*) FROM {table}")).await;
     }
     out
@@ -136,20 +187,33 @@ async fn every_broken_batch_is_refused_and_changes_nothing() {
         let files_before = app.stored_files().await;
         let emails_before = app.emails().await.len();
 
-        let result = app.import(&corpus(&format!("bad/{case}/manifest.csv"))).await;
+        let result = app
+            .import(&corpus(&format!("bad/{case}/manifest.csv")))
+            .await;
         let Err(ImportError::Refused(lines)) = result else {
             panic!("{case}: not refused: {result:?}");
         };
         let all = lines.join("\n");
         for needle in expected {
-            assert!(all.contains(needle), "{case}: {needle:?} missing in:\n{all}");
+            assert!(
+                all.contains(needle),
+                "{case}: {needle:?} missing in:\n{all}"
+            );
         }
         assert!(all.len() < 4000, "{case}: message too long");
         assert!(!all.contains('\0'), "{case}: binary echoed");
         assert_eq!(counts(&app).await, before, "{case}: rows changed");
-        assert_eq!(app.emails().await.len(), emails_before, "{case}: email sent");
+        assert_eq!(
+            app.emails().await.len(),
+            emails_before,
+            "{case}: email sent"
+        );
         if case != "conflict-with-basic" {
-            assert_eq!(app.stored_files().await, files_before, "{case}: files stored");
+            assert_eq!(
+                app.stored_files().await,
+                files_before,
+                "{case}: files stored"
+            );
         }
     }
 }
@@ -165,21 +229,33 @@ async fn the_conflicting_batch_imports_into_an_empty_portal() {
 async fn owners_get_one_email_per_batch_with_the_count_of_new_reports() {
     let app = TestApp::spawn().await;
     app.import_ok("basic/manifest.csv").await;
-    app.register_owner("Secretariat.Imagerie@Example.NET", "imagerie@example.net", "une phrase de passe solide").await;
+    app.register_owner(
+        "Secretariat.Imagerie@Example.NET",
+        "imagerie@example.net",
+        "une phrase de passe solide",
+    )
+    .await;
     let before = app.emails_to("imagerie@example.net").await.len();
 
     app.import_ok("excel-fr/utf8-bom.csv").await;
     let emails = app.emails_to("imagerie@example.net").await;
     assert_eq!(emails.len(), before + 1);
     let notice = emails.last().unwrap();
-    assert!(notice.subject.starts_with("2 nouveaux rapports"), "{}", notice.subject);
+    assert!(
+        notice.subject.starts_with("2 nouveaux rapports"),
+        "{}",
+        notice.subject
+    );
     assert!(notice.text.contains(&format!("{}/rapports", app.base)));
     assert!(notice.html.contains("Télécharger mes rapports"));
 
     // Recipients without an owner get no notice, only their first invitation.
     assert_eq!(app.emails_to("Jean-Marc.Dupré@example.com").await.len(), 1);
     app.import_ok("excel-fr/manifest.csv").await;
-    assert_eq!(app.emails_to("imagerie@example.net").await.len(), before + 1);
+    assert_eq!(
+        app.emails_to("imagerie@example.net").await.len(),
+        before + 1
+    );
 }
 
 #[test]
@@ -198,12 +274,28 @@ fn the_command_exits_non_zero_with_one_line_per_bad_row() {
     let refused = run("bad/invalid-email/manifest.csv");
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert_eq!(stderr.lines().filter(|l| l.contains("recipient_email")).count(), 3, "{stderr}");
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.contains("recipient_email"))
+            .count(),
+        3,
+        "{stderr}"
+    );
 
     let accepted = run("basic/manifest.csv");
-    assert!(accepted.status.success(), "{}", String::from_utf8_lossy(&accepted.stderr));
+    assert!(
+        accepted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&accepted.stderr)
+    );
     assert!(String::from_utf8_lossy(&accepted.stdout).contains("Imported 41 reports"));
-    assert_eq!(std::fs::read_dir(data.path().join("outbox")).unwrap().count(), 10);
+    assert_eq!(
+        std::fs::read_dir(data.path().join("outbox"))
+            .unwrap()
+            .count(),
+        10
+    );
 
     let again = run("basic/manifest.csv");
     assert!(again.status.success());

@@ -17,39 +17,73 @@ async fn recipient_goes_from_invitation_to_downloading_their_report() {
     assert!(invite.text.contains(&format!("{}/inscription", app.base)));
 
     // Steps 1 to 4.
-    let r = app.post("/inscription", &[("code", &code), ("number", &number)]).await;
+    let r = app
+        .post("/inscription", &[("code", &code), ("number", &number)])
+        .await;
     assert_eq!(r.url().path(), "/inscription/email");
-    let r = app.post("/inscription/email", &[("email", "PCR.Radiologie@Example.org")]).await;
+    let r = app
+        .post(
+            "/inscription/email",
+            &[("email", "PCR.Radiologie@Example.org")],
+        )
+        .await;
     assert_eq!(r.url().path(), "/inscription/certification");
-    let r = app.post("/inscription/certification", &[("certify", "oui")]).await;
+    let r = app
+        .post("/inscription/certification", &[("certify", "oui")])
+        .await;
     assert_eq!(r.url().path(), "/inscription/envoyee");
     let pending = r.text().await.unwrap();
     assert!(pending.contains("48 heures"));
 
     // The confirmation email; its link shows a page, the button confirms.
-    let confirm = app.emails_to("pcr.radiologie@example.org").await.pop().unwrap();
+    let confirm = app
+        .emails_to("pcr.radiologie@example.org")
+        .await
+        .pop()
+        .unwrap();
     let link = confirm.link(&format!("{}/inscription/confirmer?jeton=", app.base));
     let r = app.get(&link).await;
-    assert_eq!(r.url().as_str(), app.url("/inscription/confirmer"), "token dropped from the URL");
-    assert!(r.text().await.unwrap().contains("Confirmer mon inscription"));
+    assert_eq!(
+        r.url().as_str(),
+        app.url("/inscription/confirmer"),
+        "token dropped from the URL"
+    );
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Confirmer mon inscription")
+    );
     let (_, page) = app.post_text("/inscription/confirmer", &[]).await;
     assert!(page.contains("Choisir mon mot de passe"));
 
     // First connection: the password, then the reports.
     let password = "un cheval agrafe sur la pile";
     let r = app
-        .post("/premiere-connexion", &[("password", password), ("confirmation", password)])
+        .post(
+            "/premiere-connexion",
+            &[("password", password), ("confirmation", password)],
+        )
         .await;
     assert_eq!(r.url().path(), "/rapports");
     let list = r.text().await.unwrap();
     assert!(list.contains("RDC-2025-001001"));
-    assert!(!list.contains("RDC-2025-001002"), "another recipient's report is listed");
+    assert!(
+        !list.contains("RDC-2025-001002"),
+        "another recipient's report is listed"
+    );
 
     // Sign out, sign in again, download.
     let r = app.post("/deconnexion", &[]).await;
     assert_eq!(r.url().path(), "/connexion");
     let r = app
-        .post("/connexion", &[("email", "pcr.radiologie@example.org"), ("password", password)])
+        .post(
+            "/connexion",
+            &[
+                ("email", "pcr.radiologie@example.org"),
+                ("password", password),
+            ],
+        )
         .await;
     assert_eq!(r.url().path(), "/rapports");
     let list = r.text().await.unwrap();
@@ -64,12 +98,20 @@ async fn recipient_goes_from_invitation_to_downloading_their_report() {
     // Another account, signed in, cannot download it.
     let (other, other_jar) = app.new_browser();
     register_second_owner(&app, &other, &other_jar).await;
-    let r = other.get(app.url(&format!("/rapports/{id}/telecharger"))).send().await.unwrap();
+    let r = other
+        .get(app.url(&format!("/rapports/{id}/telecharger")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
 }
 
 /// Registers the owner of D0012005 in another browser and signs it in.
-async fn register_second_owner(app: &TestApp, client: &reqwest::Client, jar: &reqwest::cookie::Jar) {
+async fn register_second_owner(
+    app: &TestApp,
+    client: &reqwest::Client,
+    jar: &reqwest::cookie::Jar,
+) {
     {
         let invite = app.emails_to("hse.cnd@example.com").await.remove(0);
         let code = invite.value_after("Code de sécurité :");
@@ -77,19 +119,32 @@ async fn register_second_owner(app: &TestApp, client: &reqwest::Client, jar: &re
         let post = |path: &str, fields: Vec<(&'static str, String)>| {
             let url = app.url(path);
             async move {
-                let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let borrowed: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 post_with(client, jar, &url, &borrowed).await
             }
         };
         post("/inscription", vec![("code", code), ("number", number)]).await;
-        post("/inscription/email", vec![("email", "hse.cnd@example.com".into())]).await;
-        post("/inscription/certification", vec![("certify", "oui".into())]).await;
+        post(
+            "/inscription/email",
+            vec![("email", "hse.cnd@example.com".into())],
+        )
+        .await;
+        post(
+            "/inscription/certification",
+            vec![("certify", "oui".into())],
+        )
+        .await;
         let confirm = app.emails_to("hse.cnd@example.com").await.pop().unwrap();
         let link = confirm.link(&format!("{}/inscription/confirmer?jeton=", app.base));
         client.get(&link).send().await.unwrap();
         post("/inscription/confirmer", vec![]).await;
         let pw = "une autre phrase de passe";
-        let r = post("/premiere-connexion", vec![("password", pw.into()), ("confirmation", pw.into())]).await;
+        let r = post(
+            "/premiere-connexion",
+            vec![("password", pw.into()), ("confirmation", pw.into())],
+        )
+        .await;
         assert_eq!(r.url().path(), "/rapports");
         let list = r.text().await.unwrap();
         assert!(list.contains("RDC-2025-001002"));
@@ -98,8 +153,14 @@ async fn register_second_owner(app: &TestApp, client: &reqwest::Client, jar: &re
 
 /// The id in the download link of a report number's row.
 pub fn report_id(list: &str, number: &str) -> String {
-    let row_start = list.find(number).unwrap_or_else(|| panic!("{number} not listed"));
+    let row_start = list
+        .find(number)
+        .unwrap_or_else(|| panic!("{number} not listed"));
     let rest = &list[row_start..];
     let link = rest.find("/rapports/").unwrap();
-    rest[link + "/rapports/".len()..].split('/').next().unwrap().to_owned()
+    rest[link + "/rapports/".len()..]
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned()
 }

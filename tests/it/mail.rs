@@ -19,7 +19,13 @@ struct Recorder {
 }
 
 impl mailin_embedded::Handler for Recorder {
-    fn data_start(&mut self, _: &str, _: &str, _: bool, to: &[String]) -> mailin_embedded::Response {
+    fn data_start(
+        &mut self,
+        _: &str,
+        _: &str,
+        _: bool,
+        to: &[String],
+    ) -> mailin_embedded::Response {
         self.current = Some((to.to_vec(), String::new()));
         mailin_embedded::response::OK
     }
@@ -81,12 +87,24 @@ async fn emails_wait_for_a_relay_that_is_down_then_leave_once() {
     recipients.sort();
     recipients.dedup();
     assert_eq!(recipients.len(), 9, "an email was sent twice");
-    assert!(received.iter().all(|(_, data)| data.contains("multipart/alternative")));
+    assert!(
+        received
+            .iter()
+            .all(|(_, data)| data.contains("multipart/alternative"))
+    );
     let failed = "SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL AND to_addr = 'Jean-Marc.Dupré@example.com'";
     assert_eq!(app.count(failed).await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL").await, 9);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL")
+            .await,
+        9
+    );
     let emptied = "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL AND params <> '{}'";
-    assert_eq!(app.count(emptied).await, 0, "sent emails keep their codes in the database");
+    assert_eq!(
+        app.count(emptied).await,
+        0,
+        "sent emails keep their codes in the database"
+    );
 }
 
 #[tokio::test]
@@ -100,7 +118,10 @@ async fn links_in_emails_ignore_the_requests_host_header() {
     app.get("/").await;
     let csrf = crate::harness::cookie(&app.jar, &app.base, "dosiport_csrf").unwrap();
     for (path, fields) in [
-        ("/inscription", vec![("code", code.as_str()), ("number", number.as_str())]),
+        (
+            "/inscription",
+            vec![("code", code.as_str()), ("number", number.as_str())],
+        ),
         ("/inscription/email", vec![("email", "pcr@example.org")]),
         ("/inscription/certification", vec![("certify", "oui")]),
     ] {
@@ -118,5 +139,9 @@ async fn links_in_emails_ignore_the_requests_host_header() {
     }
     let confirm = app.emails_to("pcr@example.org").await.pop().unwrap();
     assert!(!confirm.text.contains("evil") && !confirm.html.contains("evil"));
-    assert!(confirm.text.contains(&format!("{}/inscription/confirmer?jeton=", app.base)));
+    assert!(
+        confirm
+            .text
+            .contains(&format!("{}/inscription/confirmer?jeton=", app.base))
+    );
 }

@@ -6,7 +6,9 @@ use crate::journey::report_id;
 /// The report numbers of a list page, in order.
 fn listed_numbers(page: &str) -> Vec<String> {
     const CELL: &str = "class=\"number\">";
-    page.match_indices(CELL).map(|(i, _)| page[i + CELL.len()..][..15].to_owned()).collect()
+    page.match_indices(CELL)
+        .map(|(i, _)| page[i + CELL.len()..][..15].to_owned())
+        .collect()
 }
 
 const CONTACT: &str = "Secretariat.Imagerie@Example.NET";
@@ -15,7 +17,8 @@ const PASSWORD: &str = "une phrase de passe solide";
 async fn owner() -> TestApp {
     let app = TestApp::spawn().await;
     app.import_ok("basic/manifest.csv").await;
-    app.register_owner(CONTACT, "imagerie@example.net", PASSWORD).await;
+    app.register_owner(CONTACT, "imagerie@example.net", PASSWORD)
+        .await;
     app
 }
 
@@ -25,14 +28,24 @@ async fn list_shows_the_reports_newest_first_with_their_details() {
     let (_, list) = app.get_text("/rapports").await;
     let listed = listed_numbers(&list);
     let expected = [
-        "RDC-2026-001036", "RDC-2026-001028", "RDC-2025-001019",
-        "RDC-2025-001011", "RDC-2025-001009", "RDC-2025-001003",
+        "RDC-2026-001036",
+        "RDC-2026-001028",
+        "RDC-2025-001019",
+        "RDC-2025-001011",
+        "RDC-2025-001009",
+        "RDC-2025-001003",
     ];
     assert_eq!(listed, expected);
     assert!(list.contains("Complémentaire"));
-    assert!(list.contains("Centre d&#39;imagerie médicale des Hauts-de-Chênevières") || list.contains("Centre d'imagerie médicale des Hauts-de-Chênevières"));
+    assert!(
+        list.contains("Centre d&#39;imagerie médicale des Hauts-de-Chênevières")
+            || list.contains("Centre d'imagerie médicale des Hauts-de-Chênevières")
+    );
     assert!(list.contains("Disponible jusqu"));
-    assert!(list.contains("01/12/2028"), "end of availability: 24 months after publication");
+    assert!(
+        list.contains("01/12/2028"),
+        "end of availability: 24 months after publication"
+    );
     assert!(list.contains("Nouveau"));
     assert!(list.contains("24 mois"));
 }
@@ -43,9 +56,14 @@ async fn list_filters_by_year_and_paginates() {
     let (_, all) = app.get_text("/rapports").await;
     let (_, year) = app.get_text("/rapports?annee=2025").await;
     assert!(year.contains("RDC-2025-"));
-    assert!(!year.contains("RDC-2026-0"), "2026 reports listed under 2025");
+    assert!(
+        !year.contains("RDC-2026-0"),
+        "2026 reports listed under 2025"
+    );
     assert!(all.contains("RDC-2026-"));
-    let (status, _) = app.get_text("/rapports?annee=abc&page=-4&destinataire=%27").await;
+    let (status, _) = app
+        .get_text("/rapports?annee=abc&page=-4&destinataire=%27")
+        .await;
     assert_eq!(status, 200, "nonsense filters are ignored");
     let (_, other) = app.get_text("/rapports?destinataire=999").await;
     assert!(other.contains("Aucun rapport"));
@@ -63,43 +81,94 @@ async fn download_supports_ranges_and_etags_and_is_recorded() {
     assert_eq!(r.status(), 200);
     let h = r.headers().clone();
     assert_eq!(h["content-type"], "application/pdf");
-    assert!(h["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"RDC-2025-001003_D0012004.pdf\""));
+    assert!(
+        h["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"RDC-2025-001003_D0012004.pdf\"")
+    );
     assert_eq!(h["cache-control"], "private, no-store");
     assert_eq!(h["accept-ranges"], "bytes");
     assert_eq!(h["content-length"], source.len().to_string().as_str());
     let etag = h["etag"].to_str().unwrap().to_owned();
     assert_eq!(r.bytes().await.unwrap().as_ref(), source.as_slice());
 
-    let r = app.client.get(app.url(&url)).header("range", "bytes=100-199").send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url(&url))
+        .header("range", "bytes=100-199")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 206);
-    assert_eq!(r.headers()["content-range"], format!("bytes 100-199/{}", source.len()).as_str());
+    assert_eq!(
+        r.headers()["content-range"],
+        format!("bytes 100-199/{}", source.len()).as_str()
+    );
     assert_eq!(r.bytes().await.unwrap().as_ref(), &source[100..200]);
 
-    let r = app.client.get(app.url(&url)).header("range", "bytes=-10").send().await.unwrap();
-    assert_eq!(r.bytes().await.unwrap().as_ref(), &source[source.len() - 10..]);
+    let r = app
+        .client
+        .get(app.url(&url))
+        .header("range", "bytes=-10")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.bytes().await.unwrap().as_ref(),
+        &source[source.len() - 10..]
+    );
 
-    let r = app.client.get(app.url(&url)).header("range", "bytes=999999-").send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url(&url))
+        .header("range", "bytes=999999-")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 416);
 
-    let r = app.client.get(app.url(&url)).header("if-none-match", &etag).send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url(&url))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 304);
 
-    let r = app.client.get(app.url(&url)).header("range", "bytes=0-9").header("if-range", "\"other\"").send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url(&url))
+        .header("range", "bytes=0-9")
+        .header("if-range", "\"other\"")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200, "a stale If-Range gets the whole file");
 
     let recorded = "SELECT COUNT(*) FROM downloads d JOIN accounts a ON a.id = d.account_id
                     WHERE a.email = 'imagerie@example.net' AND d.client_addr = '127.0.0.1'";
-    assert_eq!(app.count(recorded).await, 2, "whole downloads are recorded, not resumed parts or 304s");
+    assert_eq!(
+        app.count(recorded).await,
+        2,
+        "whole downloads are recorded, not resumed parts or 304s"
+    );
     let (_, list) = app.get_text("/rapports?annee=2025").await;
     let row = &list[list.find("RDC-2025-001003").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
-    assert!(!row.contains("Nouveau"), "a downloaded report is no longer marked new");
+    assert!(
+        !row.contains("Nouveau"),
+        "a downloaded report is no longer marked new"
+    );
 }
 
 #[tokio::test]
 async fn reports_of_others_and_odd_ids_are_not_found() {
     let app = owner().await;
-    let other_id = app.count("SELECT id FROM reports WHERE number = 'RDC-2025-001001'").await;
+    let other_id = app
+        .count("SELECT id FROM reports WHERE number = 'RDC-2025-001001'")
+        .await;
     for path in [
         format!("/rapports/{other_id}/telecharger"),
         "/rapports/999999/telecharger".to_owned(),
@@ -111,7 +180,11 @@ async fn reports_of_others_and_odd_ids_are_not_found() {
         assert!(r.text().await.unwrap().contains("Page introuvable"));
     }
     let (anonymous, _) = app.new_browser();
-    let r = anonymous.get(app.url(&format!("/rapports/{other_id}/telecharger"))).send().await.unwrap();
+    let r = anonymous
+        .get(app.url(&format!("/rapports/{other_id}/telecharger")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.url().path(), "/connexion");
     assert_eq!(app.count("SELECT COUNT(*) FROM downloads").await, 0);
 }
@@ -120,10 +193,13 @@ async fn reports_of_others_and_odd_ids_are_not_found() {
 async fn long_lists_are_paginated_and_filtered_by_recipient() {
     let batch = crate::harness::generated_batch(&["--reports", "60", "--recipients", "1"]);
     let app = TestApp::spawn().await;
-    app.import(&batch.path().join("batch/manifest.csv")).await.unwrap();
+    app.import(&batch.path().join("batch/manifest.csv"))
+        .await
+        .unwrap();
     app.import_ok("basic/manifest.csv").await;
     let contact = "radioprotection.pre-des-eglantiers@example.org";
-    app.register_owner(contact, "pcr@example.org", PASSWORD).await;
+    app.register_owner(contact, "pcr@example.org", PASSWORD)
+        .await;
 
     let rows = |page: &str| listed_numbers(page).len();
     let (_, first) = app.get_text("/rapports").await;
@@ -139,14 +215,20 @@ async fn long_lists_are_paginated_and_filtered_by_recipient() {
     let invite = app.emails_to("hse.cnd@example.com").await.remove(0);
     let code = invite.value_after("Code de sécurité :");
     let number = invite.value_after("Numéro de rapport :");
-    app.post("/inscription", &[("code", &code), ("number", &number)]).await;
-    app.post("/inscription/email", &[("email", "pcr@example.org")]).await;
-    app.post("/inscription/certification", &[("certify", "oui")]).await;
+    app.post("/inscription", &[("code", &code), ("number", &number)])
+        .await;
+    app.post("/inscription/email", &[("email", "pcr@example.org")])
+        .await;
+    app.post("/inscription/certification", &[("certify", "oui")])
+        .await;
     let confirm = app.emails_to("pcr@example.org").await.pop().unwrap();
-    app.get(&confirm.link(&format!("{}/inscription/confirmer", app.base))).await;
+    app.get(&confirm.link(&format!("{}/inscription/confirmer", app.base)))
+        .await;
     app.post("/inscription/confirmer", &[]).await;
 
-    let id = app.count("SELECT id FROM recipients WHERE code = 'D0012005'").await;
+    let id = app
+        .count("SELECT id FROM recipients WHERE code = 'D0012005'")
+        .await;
     let (_, filtered) = app.get_text(&format!("/rapports?destinataire={id}")).await;
     assert_eq!(rows(&filtered), 6);
     assert!(filtered.contains("RDC-2025-001002") && !filtered.contains("RDC-2025-1000"));
@@ -156,12 +238,14 @@ async fn long_lists_are_paginated_and_filtered_by_recipient() {
 
 #[tokio::test]
 async fn a_large_report_is_stored_in_parts_and_downloaded_intact() {
-    let batch = crate::harness::generated_batch(&["--reports", "1", "--recipients", "1", "--big-mb", "12"]);
+    let batch =
+        crate::harness::generated_batch(&["--reports", "1", "--recipients", "1", "--big-mb", "12"]);
     let app = TestApp::spawn().await;
     let manifest = batch.path().join("batch/manifest.csv");
     app.import(&manifest).await.unwrap();
     let contact = "radioprotection.pre-des-eglantiers@example.org";
-    app.register_owner(contact, "pcr@example.org", PASSWORD).await;
+    app.register_owner(contact, "pcr@example.org", PASSWORD)
+        .await;
 
     let big = std::fs::read_dir(batch.path().join("batch/pdf"))
         .unwrap()
@@ -173,8 +257,16 @@ async fn a_large_report_is_stored_in_parts_and_downloaded_intact() {
     let number = big.file_name().unwrap().to_str().unwrap()[..15].to_owned();
     let (_, list) = app.get_text("/rapports").await;
     let id = report_id(&list, &number);
-    let body = app.get(&format!("/rapports/{id}/telecharger")).await.bytes().await.unwrap();
-    assert!(body.as_ref() == source.as_slice(), "downloaded bytes differ");
+    let body = app
+        .get(&format!("/rapports/{id}/telecharger"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        body.as_ref() == source.as_slice(),
+        "downloaded bytes differ"
+    );
     let r = app
         .client
         .get(app.url(&format!("/rapports/{id}/telecharger")))
@@ -182,5 +274,8 @@ async fn a_large_report_is_stored_in_parts_and_downloaded_intact() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.bytes().await.unwrap().as_ref(), &source[9_000_000..9_000_100]);
+    assert_eq!(
+        r.bytes().await.unwrap().as_ref(),
+        &source[9_000_000..9_000_100]
+    );
 }

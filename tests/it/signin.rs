@@ -7,7 +7,9 @@ const PASSWORD: &str = "une phrase de passe solide";
 
 async fn confirmed(app: &TestApp) {
     app.import_ok("basic/manifest.csv").await;
-    let link = app.register_until_confirmation(CONTACT, "pcr@example.org").await;
+    let link = app
+        .register_until_confirmation(CONTACT, "pcr@example.org")
+        .await;
     app.get(&link).await;
     app.post("/inscription/confirmer", &[]).await;
 }
@@ -17,17 +19,31 @@ async fn first_password_follows_the_policy() {
     let app = TestApp::spawn().await;
     confirmed(&app).await;
     let (_, page) = app.get_text("/premiere-connexion").await;
-    assert!(page.contains("de 12 à 128 caractères"), "criteria shown before typing");
+    assert!(
+        page.contains("de 12 à 128 caractères"),
+        "criteria shown before typing"
+    );
 
     for (password, confirmation, expected) in [
         ("court", "court", "trop court"),
         ("une phrase de passe solide", "une autre", "pas identiques"),
-        ("mon pcr de radiologie", "mon pcr de radiologie", "adresse email"),
-        ("atlas dosimétrie 2026", "atlas dosimétrie 2026", "nom du laboratoire"),
+        (
+            "mon pcr de radiologie",
+            "mon pcr de radiologie",
+            "adresse email",
+        ),
+        (
+            "atlas dosimétrie 2026",
+            "atlas dosimétrie 2026",
+            "nom du laboratoire",
+        ),
         ("password1234", "password1234", "plus courants"),
     ] {
         let (status, page) = app
-            .post_text("/premiere-connexion", &[("password", password), ("confirmation", confirmation)])
+            .post_text(
+                "/premiere-connexion",
+                &[("password", password), ("confirmation", confirmation)],
+            )
             .await;
         assert_eq!(status, 200);
         assert!(page.contains(expected), "{password}: {page}");
@@ -54,7 +70,10 @@ async fn setting_the_password_signs_in_with_a_new_session() {
     confirmed(&app).await;
     let before = cookie(&app.jar, &app.base, "dosiport_session").unwrap();
     let r = app
-        .post("/premiere-connexion", &[("password", PASSWORD), ("confirmation", PASSWORD)])
+        .post(
+            "/premiere-connexion",
+            &[("password", PASSWORD), ("confirmation", PASSWORD)],
+        )
         .await;
     assert_eq!(r.url().path(), "/rapports");
     let after = cookie(&app.jar, &app.base, "dosiport_session").unwrap();
@@ -70,12 +89,31 @@ async fn setting_the_password_signs_in_with_a_new_session() {
 async fn failed_sign_in_says_the_same_for_unknown_email_and_wrong_password() {
     let app = TestApp::spawn().await;
     app.import_ok("basic/manifest.csv").await;
-    app.register_owner(CONTACT, "pcr@example.org", PASSWORD).await;
+    app.register_owner(CONTACT, "pcr@example.org", PASSWORD)
+        .await;
     app.post("/deconnexion", &[]).await;
 
-    let (s1, wrong) = app.post_text("/connexion", &[("email", "pcr@example.org"), ("password", "faux mot de passe")]).await;
-    let (s2, unknown) = app.post_text("/connexion", &[("email", "nobody@example.org"), ("password", PASSWORD)]).await;
-    let (s3, invalid) = app.post_text("/connexion", &[("email", "not an email"), ("password", PASSWORD)]).await;
+    let (s1, wrong) = app
+        .post_text(
+            "/connexion",
+            &[
+                ("email", "pcr@example.org"),
+                ("password", "faux mot de passe"),
+            ],
+        )
+        .await;
+    let (s2, unknown) = app
+        .post_text(
+            "/connexion",
+            &[("email", "nobody@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    let (s3, invalid) = app
+        .post_text(
+            "/connexion",
+            &[("email", "not an email"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!((s1, s2, s3), (200, 200, 200));
     for page in [&wrong, &unknown, &invalid] {
         assert!(page.contains("Adresse email ou mot de passe incorrect."));
@@ -87,10 +125,16 @@ async fn failed_sign_in_says_the_same_for_unknown_email_and_wrong_password() {
 async fn sign_in_renews_the_session_and_sign_out_ends_it() {
     let app = TestApp::spawn().await;
     app.import_ok("basic/manifest.csv").await;
-    app.register_owner(CONTACT, "pcr@example.org", PASSWORD).await;
+    app.register_owner(CONTACT, "pcr@example.org", PASSWORD)
+        .await;
     let first = cookie(&app.jar, &app.base, "dosiport_session").unwrap();
 
-    let r = app.post("/connexion", &[("email", " PCR@Example.ORG "), ("password", PASSWORD)]).await;
+    let r = app
+        .post(
+            "/connexion",
+            &[("email", " PCR@Example.ORG "), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(r.url().path(), "/rapports");
     let second = cookie(&app.jar, &app.base, "dosiport_session").unwrap();
     assert_ne!(first, second);
@@ -121,23 +165,63 @@ async fn sign_in_renews_the_session_and_sign_out_ends_it() {
 async fn remember_this_browser_sets_a_lasting_cookie() {
     let app = TestApp::spawn().await;
     app.import_ok("basic/manifest.csv").await;
-    app.register_owner(CONTACT, "pcr@example.org", PASSWORD).await;
+    app.register_owner(CONTACT, "pcr@example.org", PASSWORD)
+        .await;
 
     let (browser, jar) = app.new_browser();
-    let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_provider(jar.clone()).build().unwrap();
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_provider(jar.clone())
+        .build()
+        .unwrap();
     browser.get(app.url("/connexion")).send().await.unwrap();
     let csrf = cookie(&jar, &app.base, "dosiport_csrf").unwrap();
-    let form = [("csrf", csrf.as_str()), ("email", "pcr@example.org"), ("password", PASSWORD), ("remember", "oui")];
-    let r = no_redirect.post(app.url("/connexion")).form(&form).send().await.unwrap();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("email", "pcr@example.org"),
+        ("password", PASSWORD),
+        ("remember", "oui"),
+    ];
+    let r = no_redirect
+        .post(app.url("/connexion"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303);
-    let set = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("dosiport_session=")).unwrap();
+    let set = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("dosiport_session="))
+        .unwrap();
     assert!(set.contains("Max-Age=2592000"), "{set}");
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"));
-    assert_eq!(app.count("SELECT COUNT(*) FROM sessions WHERE remember = 1").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions WHERE remember = 1")
+            .await,
+        1
+    );
 
-    let form = [("csrf", csrf.as_str()), ("email", "pcr@example.org"), ("password", PASSWORD)];
-    let r = no_redirect.post(app.url("/connexion")).form(&form).send().await.unwrap();
-    let set = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("dosiport_session=")).unwrap();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("email", "pcr@example.org"),
+        ("password", PASSWORD),
+    ];
+    let r = no_redirect
+        .post(app.url("/connexion"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let set = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("dosiport_session="))
+        .unwrap();
     assert!(!set.contains("Max-Age"), "a browser session cookie: {set}");
 }
 
@@ -145,19 +229,34 @@ async fn remember_this_browser_sets_a_lasting_cookie() {
 async fn sign_in_returns_to_the_page_asked_for_but_only_on_this_site() {
     let app = TestApp::spawn().await;
     app.import_ok("basic/manifest.csv").await;
-    app.register_owner(CONTACT, "pcr@example.org", PASSWORD).await;
+    app.register_owner(CONTACT, "pcr@example.org", PASSWORD)
+        .await;
     app.post("/deconnexion", &[]).await;
 
     let r = app.get("/compte").await;
     assert_eq!(r.url().as_str(), app.url("/connexion?retour=/compte"));
     let r = app
-        .post("/connexion", &[("email", "pcr@example.org"), ("password", PASSWORD), ("retour", "/compte")])
+        .post(
+            "/connexion",
+            &[
+                ("email", "pcr@example.org"),
+                ("password", PASSWORD),
+                ("retour", "/compte"),
+            ],
+        )
         .await;
     assert_eq!(r.url().path(), "/compte");
 
     app.post("/deconnexion", &[]).await;
     let r = app
-        .post("/connexion", &[("email", "pcr@example.org"), ("password", PASSWORD), ("retour", "//evil.example.com/x")])
+        .post(
+            "/connexion",
+            &[
+                ("email", "pcr@example.org"),
+                ("password", PASSWORD),
+                ("retour", "//evil.example.com/x"),
+            ],
+        )
         .await;
     assert_eq!(r.url().as_str(), app.url("/rapports"));
 }

@@ -133,6 +133,8 @@ pub enum ProblemKind {
     /// The report number is already in the portal with other content
     /// (found when committing, not by reading).
     NumberTaken(String),
+    /// The file changed between its check and its copy into storage.
+    FileChanged,
     /// An absolute path where a path relative to the manifest is expected.
     AbsolutePath(String),
     /// The path leads outside the manifest's folder (`..` or a link).
@@ -340,6 +342,7 @@ fn french(kind: &ProblemKind) -> String {
             format!("le destinataire {code} a un autre nom ou courriel au rang {first_row}")
         }
         K::NumberTaken(number) => format!("{number} existe déjà avec un contenu différent"),
+        K::FileChanged => "le fichier a changé pendant l'import ; relancez l'import".to_owned(),
         K::AbsolutePath(path) => format!(
             "chemin absolu refusé «\u{a0}{path}\u{a0}» (les chemins sont relatifs au dossier du manifeste)"
         ),
@@ -410,6 +413,7 @@ fn english(kind: &ProblemKind) -> String {
             format!("recipient {code} has another name or email on row {first_row}")
         }
         K::NumberTaken(number) => format!("{number} already exists with different content"),
+        K::FileChanged => "the file changed during the import; run the import again".to_owned(),
         K::AbsolutePath(path) => format!(
             "absolute path refused \"{path}\" (paths are relative to the manifest's folder)"
         ),
