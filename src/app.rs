@@ -73,6 +73,7 @@ impl App {
             now: self.state.clock.now(),
             timezone: self.state.config.timezone,
             retention_months: self.state.config.retention_months,
+            first_connection_days: self.state.config.first_connection_days,
             lang: crate::domain::Lang::Fr,
         }
     }

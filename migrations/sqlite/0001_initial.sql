@@ -72,7 +72,8 @@ CREATE TABLE tokens (
     recipient_id INTEGER REFERENCES recipients (id),
     created_at   INTEGER NOT NULL,
     expires_at   INTEGER NOT NULL,
-    used_at      INTEGER
+    used_at      INTEGER,  -- consumed by its owner
+    revoked_at   INTEGER   -- killed: replaced by a newer link, or a password change
 );
 CREATE INDEX tokens_account ON tokens (account_id);
 CREATE INDEX tokens_recipient ON tokens (recipient_id, email);
@@ -126,3 +127,11 @@ CREATE TABLE audit (
     client_addr  TEXT
 );
 CREATE INDEX audit_account ON audit (account_id, at);
+
+-- Failed attempts per key (client address, report number, account) in a
+-- fixed window, counted by one atomic upsert.
+CREATE TABLE throttle (
+    key          TEXT    PRIMARY KEY,
+    window_start INTEGER NOT NULL,
+    count        INTEGER NOT NULL
+);

@@ -161,6 +161,8 @@ pub struct ImportPlan {
     pub now: DateTime<Utc>,
     /// Last day reports published now stay available.
     pub available_until: NaiveDate,
+    /// End of the first-connection links sent with the notifications.
+    pub first_connection_expires_at: DateTime<Utc>,
 }
 
 /// A report that already exists with other content.
@@ -266,6 +268,35 @@ pub struct StartConfirmation {
     pub lang: Lang,
     /// Who certified, for the audit trail.
     pub client_addr: String,
+    /// The audit event recorded (`registration_certified`, `confirmation_resent`).
+    pub event: &'static str,
+}
+
+/// Attempts counted under one throttling key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hits {
+    /// Attempts in the current window, this one included.
+    pub count: i64,
+    /// When the window ends.
+    pub until: DateTime<Utc>,
+}
+
+/// What a first-connection link allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkState {
+    /// Setting the password of this account.
+    Valid {
+        /// The account.
+        account_id: i64,
+        /// Its login.
+        email: String,
+    },
+    /// The account already has a password: sign in instead.
+    PasswordAlreadySet,
+    /// Too old.
+    Expired,
+    /// Unknown, used or replaced.
+    Invalid,
 }
 
 /// What opening a confirmation link came to.
@@ -289,6 +320,8 @@ pub enum ConfirmOutcome {
     TakenByOther,
     /// The link is too old.
     Expired,
+    /// A newer link was sent for the same registration.
+    Replaced,
     /// No such link.
     Invalid,
 }
@@ -432,8 +465,22 @@ pub trait Store: Send + Sync {
     async fn account_by_email(&self, email: &str) -> Result<Option<Account>, DbError>;
     /// The account with this id.
     async fn account(&self, id: i64) -> Result<Option<Account>, DbError>;
-    /// Sets an account's password hash.
-    async fn set_password(&self, account_id: i64, hash: &str) -> Result<(), DbError>;
+    /// Sets an account's password hash; every link still outstanding for
+    /// the account dies.
+    async fn set_password(&self, account_id: i64, hash: &str, now: DateTime<Utc>) -> Result<(), DbError>;
+    /// Consumes a first-connection token and sets the password of its
+    /// account at once; `None` if the token is not usable.
+    async fn set_password_with_token(&self, token_hash: &str, hash: &str, now: DateTime<Utc>) -> Result<Option<i64>, DbError>;
+    /// What a first-connection token allows now.
+    async fn first_connection(&self, token_hash: &str, now: DateTime<Utc>) -> Result<LinkState, DbError>;
+    /// When the confirmation still pending for this recipient and email was
+    /// sent, if one is.
+    async fn pending_confirmation(&self, recipient_id: i64, email: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, DbError>;
+
+    /// Counts one attempt under `key` in a fixed window, atomically.
+    async fn throttle_hit(&self, key: &str, now: DateTime<Utc>, window_secs: i64) -> Result<Hits, DbError>;
+    /// Forgets the attempts under `key`.
+    async fn throttle_clear(&self, key: &str) -> Result<(), DbError>;
 
     /// Records a session.
     async fn create_session(&self, session: &NewSession) -> Result<(), DbError>;

@@ -10,6 +10,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
 use super::*;
+use crate::domain::secret::Token;
 
 /// How long a writer waits for another one before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -223,33 +224,82 @@ async fn insert_reports(
 async fn queue_notifications(
     tx: &mut Transaction<'_, Sqlite>,
     batch_id: i64,
-    now: DateTime<Utc>,
+    plan: &ImportPlan,
 ) -> Result<usize, DbError> {
     let rows = sqlx::query(
         "WITH access (account_id, owner_id) AS (
              SELECT id, id FROM accounts
              UNION ALL SELECT delegate_account_id, owner_account_id FROM delegations)
-         SELECT a.id, a.email, a.lang, COUNT(*)
+         SELECT a.id, a.email, a.lang, COUNT(*), a.password_hash IS NULL AS first_time
          FROM reports r
          JOIN recipients rc ON rc.id = r.recipient_id
          JOIN access ON access.owner_id = rc.owner_account_id
          JOIN accounts a ON a.id = access.account_id
          WHERE r.batch_id = ?
-         GROUP BY a.id, a.email, a.lang",
+         GROUP BY a.id, a.email, a.lang, a.password_hash",
     )
     .bind(batch_id)
     .fetch_all(&mut **tx)
     .await?;
     for row in &rows {
         let account_id: i64 = row.try_get(0)?;
+        let first_connection = if row.try_get::<bool, _>(4)? {
+            Some(first_connection_token(tx, account_id, plan).await?)
+        } else {
+            None
+        };
         let mail = Mail::NewReports {
             count: row.try_get(3)?,
+            first_connection,
         };
         let key = format!("new-reports:{batch_id}:{account_id}");
         let lang = Lang::from_tag(&row.try_get::<String, _>(2)?);
-        enqueue(tx, &key, &row.try_get::<String, _>(1)?, lang, &mail, now).await?;
+        enqueue(tx, &key, &row.try_get::<String, _>(1)?, lang, &mail, plan.now).await?;
     }
     Ok(rows.len())
+}
+
+/// A new first-connection link for an account without a password.
+async fn first_connection_token(
+    tx: &mut Transaction<'_, Sqlite>,
+    account_id: i64,
+    plan: &ImportPlan,
+) -> Result<String, DbError> {
+    let token = Token::generate();
+    sqlx::query(
+        "INSERT INTO tokens (hash, purpose, account_id, created_at, expires_at)
+         VALUES (?, 'first_connection', ?, ?, ?)",
+    )
+    .bind(token.hash())
+    .bind(account_id)
+    .bind(ts(plan.now))
+    .bind(ts(plan.first_connection_expires_at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(token.expose().to_owned())
+}
+
+/// Sets a password and kills every link still outstanding for the account.
+async fn store_password(
+    tx: &mut Transaction<'_, Sqlite>,
+    account_id: i64,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
+        .bind(hash)
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "UPDATE tokens SET revoked_at = ?
+         WHERE account_id = ? AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(account_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 fn account_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Account, DbError> {
@@ -316,7 +366,7 @@ impl Store for SqliteStore {
             )
             .await?;
         }
-        let accounts_notified = queue_notifications(&mut tx, batch_id, plan.now).await?;
+        let accounts_notified = queue_notifications(&mut tx, batch_id, plan).await?;
         tx.commit().await?;
 
         Ok(ImportOutcome::Imported(ImportSummary {
@@ -421,8 +471,8 @@ impl Store for SqliteStore {
     async fn start_confirmation(&self, start: &StartConfirmation) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
         sqlx::query(
-            "UPDATE tokens SET used_at = ? WHERE purpose = 'confirm_registration'
-                 AND recipient_id = ? AND email = ? AND used_at IS NULL",
+            "UPDATE tokens SET revoked_at = ? WHERE purpose = 'confirm_registration'
+                 AND recipient_id = ? AND email = ? AND used_at IS NULL AND revoked_at IS NULL",
         )
         .bind(ts(start.now))
         .bind(start.recipient_id)
@@ -473,7 +523,8 @@ impl Store for SqliteStore {
     ) -> Result<ConfirmOutcome, DbError> {
         let mut tx = self.write_tx().await?;
         let token = sqlx::query(
-            "SELECT t.id, t.email, t.recipient_id, t.expires_at, t.used_at, a.email AS owner_email
+            "SELECT t.id, t.email, t.recipient_id, t.expires_at, t.used_at, t.revoked_at,
+                    a.email AS owner_email
              FROM tokens t JOIN recipients rc ON rc.id = t.recipient_id
              LEFT JOIN accounts a ON a.id = rc.owner_account_id
              WHERE t.hash = ? AND t.purpose = 'confirm_registration'",
@@ -494,6 +545,9 @@ impl Store for SqliteStore {
         if token.try_get::<Option<i64>, _>("used_at")?.is_some() {
             return Ok(ConfirmOutcome::Invalid);
         }
+        if token.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
+            return Ok(ConfirmOutcome::Replaced);
+        }
         if token.try_get::<i64, _>("expires_at")? <= ts(now) {
             return Ok(ConfirmOutcome::Expired);
         }
@@ -501,7 +555,8 @@ impl Store for SqliteStore {
         let token_id: i64 = token.try_get("id")?;
         let recipient_id: i64 = token.try_get("recipient_id")?;
         let consumed = sqlx::query(
-            "UPDATE tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?",
+            "UPDATE tokens SET used_at = ?
+             WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
         )
         .bind(ts(now))
         .bind(token_id)
@@ -581,10 +636,111 @@ impl Store for SqliteStore {
             .transpose()
     }
 
-    async fn set_password(&self, account_id: i64, hash: &str) -> Result<(), DbError> {
-        sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
-            .bind(hash)
-            .bind(account_id)
+    async fn set_password(&self, account_id: i64, hash: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+        let mut tx = self.write_tx().await?;
+        store_password(&mut tx, account_id, hash, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_password_with_token(
+        &self,
+        token_hash: &str,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, DbError> {
+        let mut tx = self.write_tx().await?;
+        let account_id: Option<i64> = sqlx::query_scalar(
+            "UPDATE tokens SET used_at = ?1
+             WHERE hash = ?2 AND purpose = 'first_connection' AND used_at IS NULL
+               AND revoked_at IS NULL AND expires_at > ?1
+               AND account_id IN (SELECT id FROM accounts WHERE password_hash IS NULL)
+             RETURNING account_id",
+        )
+        .bind(ts(now))
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten();
+        let Some(account_id) = account_id else {
+            return Ok(None);
+        };
+        store_password(&mut tx, account_id, hash, now).await?;
+        tx.commit().await?;
+        Ok(Some(account_id))
+    }
+
+    async fn first_connection(&self, token_hash: &str, now: DateTime<Utc>) -> Result<LinkState, DbError> {
+        let row = sqlx::query(
+            "SELECT t.account_id, a.email, a.password_hash IS NOT NULL AS has_password,
+                    t.used_at, t.revoked_at, t.expires_at
+             FROM tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.hash = ? AND t.purpose = 'first_connection'",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(LinkState::Invalid);
+        };
+        if row.try_get::<bool, _>("has_password")? {
+            return Ok(LinkState::PasswordAlreadySet);
+        }
+        let dead = row.try_get::<Option<i64>, _>("used_at")?.is_some()
+            || row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
+        if dead {
+            return Ok(LinkState::Invalid);
+        }
+        if row.try_get::<i64, _>("expires_at")? <= ts(now) {
+            return Ok(LinkState::Expired);
+        }
+        Ok(LinkState::Valid {
+            account_id: row.try_get("account_id")?,
+            email: row.try_get("email")?,
+        })
+    }
+
+    async fn pending_confirmation(
+        &self,
+        recipient_id: i64,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, DbError> {
+        let created: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(created_at) FROM tokens
+             WHERE purpose = 'confirm_registration' AND recipient_id = ? AND email = ?
+               AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
+        )
+        .bind(recipient_id)
+        .bind(email)
+        .bind(ts(now))
+        .fetch_one(&self.pool)
+        .await?;
+        created.map(from_ts).transpose()
+    }
+
+    async fn throttle_hit(&self, key: &str, now: DateTime<Utc>, window_secs: i64) -> Result<Hits, DbError> {
+        let row = sqlx::query(
+            "INSERT INTO throttle (key, window_start, count) VALUES (?1, ?2, 1)
+             ON CONFLICT (key) DO UPDATE SET
+                 count = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE count + 1 END,
+                 window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END
+             RETURNING count, window_start",
+        )
+        .bind(key)
+        .bind(ts(now))
+        .bind(window_secs)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Hits {
+            count: row.try_get(0)?,
+            until: from_ts(row.try_get::<i64, _>(1)? + window_secs)?,
+        })
+    }
+
+    async fn throttle_clear(&self, key: &str) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM throttle WHERE key = ?")
+            .bind(key)
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 
 use super::manifest::{BatchRow, Problem, ProblemKind, read_batch};
 use crate::db::{
@@ -52,6 +52,8 @@ pub struct ImportTarget<'a> {
     pub timezone: chrono_tz::Tz,
     /// Months a report stays available.
     pub retention_months: u32,
+    /// Days a first-connection link stays valid.
+    pub first_connection_days: i64,
     /// Language of the problem lines.
     pub lang: Lang,
 }
@@ -145,6 +147,7 @@ fn plan(manifest: &Path, rows: &[BatchRow], target: &ImportTarget<'_>) -> Import
         reports,
         now: target.now,
         available_until: available_until(target.now, target.timezone, target.retention_months),
+        first_connection_expires_at: target.now + Duration::days(target.first_connection_days),
     }
 }
 

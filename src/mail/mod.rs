@@ -34,6 +34,10 @@ pub enum Mail {
     NewReports {
         /// How many reports are new.
         count: i64,
+        /// For an account without a password: the token of its
+        /// first-connection link.
+        #[serde(default)]
+        first_connection: Option<String>,
     },
 }
 

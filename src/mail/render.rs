@@ -77,13 +77,19 @@ pub fn render(mail: &Mail, _lang: Lang, c: &MailContext) -> Result<Rendered, ask
             "Confirmez votre adresse pour recevoir les rapports de contrôle".to_owned(),
             format!("{}/inscription/confirmer?jeton={token}", c.base_url),
         ),
-        Mail::NewReports { count, .. } => (
+        Mail::NewReports {
+            count,
+            first_connection,
+        } => (
             if *count > 1 {
                 format!("{count} nouveaux rapports de contrôle sont disponibles")
             } else {
                 "Un nouveau rapport de contrôle est disponible".to_owned()
             },
-            format!("{}/rapports", c.base_url),
+            match first_connection {
+                Some(token) => format!("{}/premiere-connexion?jeton={token}", c.base_url),
+                None => format!("{}/rapports", c.base_url),
+            },
         ),
     };
     let view = View {
@@ -132,8 +138,20 @@ mod tests {
 
     #[test]
     fn new_reports_count_is_in_the_subject() {
-        let r = render(&Mail::NewReports { count: 3 }, Lang::Fr, &context()).unwrap();
+        let mail = Mail::NewReports {
+            count: 3,
+            first_connection: None,
+        };
+        let r = render(&mail, Lang::Fr, &context()).unwrap();
         assert!(r.subject.starts_with("3 nouveaux rapports"));
         assert!(r.text.contains("https://portail.example.com/rapports"));
+
+        let first = Mail::NewReports {
+            count: 1,
+            first_connection: Some("T0KEN".to_owned()),
+        };
+        let r = render(&first, Lang::Fr, &context()).unwrap();
+        assert!(r.text.contains("https://portail.example.com/premiere-connexion?jeton=T0KEN"));
+        assert!(r.text.contains("choisir votre mot de passe"));
     }
 }

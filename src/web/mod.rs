@@ -5,6 +5,7 @@ mod pages;
 mod registration;
 mod reports;
 mod signin;
+mod throttle;
 pub mod visitor;
 
 use std::sync::Arc;
@@ -69,6 +70,10 @@ pub fn router(state: AppState) -> Router {
             get(registration::certify_form).post(registration::certify_submit),
         )
         .route("/inscription/envoyee", get(registration::sent))
+        .route(
+            "/inscription/en-cours",
+            get(registration::pending_page).post(registration::pending_resend),
+        )
         .route(
             "/inscription/confirmer",
             get(registration::confirm_page).post(registration::confirm_submit),

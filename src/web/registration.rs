@@ -3,14 +3,14 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::Response;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use serde::Deserialize;
 
 use super::pages::{Layout, MessagePage, render};
 use super::visitor::{CookieName, CsrfForm, NoFields, Visitor};
-use super::{AppState, WebError, see_other};
+use super::{AppState, WebError, see_other, throttle};
 use crate::db::{ConfirmOutcome, Draft, NewSession, SessionKind, StartConfirmation};
 use crate::domain::report::ReportNumber;
 use crate::domain::secret::{SecurityCode, Token};
@@ -30,11 +30,15 @@ struct CodesPage {
     number_error: Option<&'static str>,
     mismatch: bool,
     number: String,
+    retry_minutes: Option<i64>,
 }
 
 impl CodesPage {
     fn has_errors(&self) -> bool {
-        self.code_error.is_some() || self.number_error.is_some() || self.mismatch
+        self.code_error.is_some()
+            || self.number_error.is_some()
+            || self.mismatch
+            || self.retry_minutes.is_some()
     }
 }
 
@@ -49,6 +53,7 @@ pub async fn codes_form(
         number_error: None,
         mismatch: false,
         number: String::new(),
+        retry_minutes: None,
     };
     Ok(visitor.respond(render(&page)?))
 }
@@ -81,11 +86,23 @@ pub async fn codes_submit(
         ),
         mismatch: false,
         number: form.number.chars().take(64).collect(),
+        retry_minutes: None,
     };
     let (Some(code), Some(number)) = (code, number) else {
         page.layout.title.insert_str(0, "Erreur – ");
         return Ok(visitor.respond(render(&page)?));
     };
+
+    let checks = [
+        (throttle::CODES_PER_ADDRESS, visitor.client_addr.as_str()),
+        (throttle::CODES_PER_REPORT, number.as_str()),
+    ];
+    if let Some(until) = throttle::attempt(&state, &checks).await? {
+        page.retry_minutes = Some(throttle::minutes_until(&state, until));
+        page.layout.title.insert_str(0, "Erreur – ");
+        let response = visitor.respond(render(&page)?);
+        return Ok((StatusCode::TOO_MANY_REQUESTS, response).into_response());
+    }
 
     let recipient = state.store.recipient_for_report(number.as_str()).await?;
     let stored_hash = recipient
@@ -93,10 +110,12 @@ pub async fn codes_submit(
         .map_or(DUMMY_HASH, |r| r.code_hash.as_str());
     let matches = code.matches(stored_hash);
     let Some(recipient) = recipient.filter(|_| matches) else {
+        tracing::info!("registration codes refused");
         page.mismatch = true;
         page.layout.title.insert_str(0, "Erreur – ");
         return Ok(visitor.respond(render(&page)?));
     };
+    throttle::clear(&state, throttle::CODES_PER_REPORT, number.as_str()).await?;
 
     let draft_id = Token::generate();
     let now = state.clock.now();
@@ -366,7 +385,7 @@ pub async fn certify_submit(
         let page = restart_page(&state, &visitor);
         return Ok(visitor.respond(render(&page)?));
     };
-    let Some(email) = draft.email else {
+    let Some(email) = draft.email.clone() else {
         return Ok(visitor.respond(see_other("/inscription/email")));
     };
     if form.certify.is_none() {
@@ -379,6 +398,19 @@ pub async fn certify_submit(
         return Ok(visitor.respond(render(&page)?));
     }
 
+    send_confirmation(&state, &visitor, draft, email, "registration_certified").await?;
+    Ok(visitor.respond(see_other("/inscription/envoyee")))
+}
+
+/// Queues a new confirmation link for the draft's recipient and email; any
+/// earlier link of the same registration dies.
+async fn send_confirmation(
+    state: &AppState,
+    visitor: &Visitor,
+    draft: Draft,
+    email: String,
+    event: &'static str,
+) -> Result<(), WebError> {
     let token = Token::generate();
     let now = state.clock.now();
     let hours = state.config.confirmation_hours;
@@ -395,13 +427,62 @@ pub async fn certify_submit(
         },
         lang: Lang::Fr,
         client_addr: visitor.client_addr.clone(),
+        event,
     };
     state.store.start_confirmation(&start).await?;
     state.mail_wake.notify_one();
-    tracing::info!(
-        recipient_id = draft.recipient_id,
-        "registration certified, confirmation queued"
-    );
+    tracing::info!(recipient_id = draft.recipient_id, event, "confirmation email queued");
+    Ok(())
+}
+
+#[derive(Template)]
+#[template(path = "register_pending.html")]
+struct PendingPage {
+    layout: Layout,
+    email: String,
+    sent_at: String,
+    hours: i64,
+}
+
+/// REG-7: a confirmation for this registration is already on its way.
+pub async fn pending_page(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+    let Some((_, draft)) = current_draft(&state, &visitor).await? else {
+        let page = restart_page(&state, &visitor);
+        return Ok(visitor.respond(render(&page)?));
+    };
+    let Some(email) = draft.email else {
+        return Ok(visitor.respond(see_other("/inscription/email")));
+    };
+    let now = state.clock.now();
+    let Some(sent) = state.store.pending_confirmation(draft.recipient_id, &email, now).await? else {
+        return Ok(visitor.respond(see_other("/inscription/certification")));
+    };
+    let page = PendingPage {
+        layout: Layout::new(&state, &visitor, "Confirmation en attente"),
+        email,
+        sent_at: sent
+            .with_timezone(&state.config.timezone)
+            .format("%d/%m/%Y à %H:%M")
+            .to_string(),
+        hours: state.config.confirmation_hours,
+    };
+    Ok(visitor.respond(render(&page)?))
+}
+
+/// REG-7: sends the confirmation again; the earlier link dies.
+pub async fn pending_resend(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, WebError> {
+    let Some((_, draft)) = current_draft(&state, &visitor).await? else {
+        let page = restart_page(&state, &visitor);
+        return Ok(visitor.respond(render(&page)?));
+    };
+    let Some(email) = draft.email.clone() else {
+        return Ok(visitor.respond(see_other("/inscription/email")));
+    };
+    send_confirmation(&state, &visitor, draft, email, "confirmation_resent").await?;
     Ok(visitor.respond(see_other("/inscription/envoyee")))
 }
 
@@ -430,7 +511,8 @@ pub async fn sent(State(state): State<AppState>, visitor: Visitor) -> Result<Res
 /// The link of the confirmation email.
 #[derive(Deserialize)]
 pub struct LinkQuery {
-    jeton: Option<String>,
+    /// The token, as put in emails.
+    pub jeton: Option<String>,
 }
 
 #[derive(Template)]
@@ -470,7 +552,8 @@ pub async fn confirm_page(
     Ok(no_referrer(response))
 }
 
-fn no_referrer(mut response: Response) -> Response {
+/// Marks a page reached by an emailed token: no `Referer` may carry it on.
+pub fn no_referrer(mut response: Response) -> Response {
     response.headers_mut().insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
@@ -478,7 +561,8 @@ fn no_referrer(mut response: Response) -> Response {
     response
 }
 
-fn invalid_link(state: &AppState, visitor: &Visitor) -> MessagePage {
+/// The page of a link that is not (or no longer) valid.
+pub fn invalid_link(state: &AppState, visitor: &Visitor) -> MessagePage {
     MessagePage::new(
         Layout::new(state, visitor, "Lien non valide"),
         &[
@@ -562,6 +646,13 @@ pub async fn confirm_submit(
                confirmation vous sera envoyé.",
             ],
             Some(("Recommencer l'inscription", "/inscription")),
+        )
+        .problem(),
+        ConfirmOutcome::Replaced => MessagePage::new(
+            Layout::new(&state, &visitor, "Lien remplacé"),
+            &["Un email de confirmation plus récent vous a été envoyé depuis : ce lien-ci ne \
+               sert plus. Ouvrez le lien du dernier email reçu."],
+            Some(("Retour à l'accueil", "/")),
         )
         .problem(),
         ConfirmOutcome::Invalid => invalid_link(&state, &visitor),

@@ -3,17 +3,22 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use serde::Deserialize;
 
-use super::pages::{Layout, render};
+use super::pages::{Layout, MessagePage, render};
+use super::registration::{self, LinkQuery};
 use super::visitor::{CookieName, CsrfForm, NoFields, Visitor};
-use super::{AppState, WebError, see_other};
-use crate::db::{AuditEvent, NewSession, SessionKind};
+use super::{AppState, WebError, see_other, throttle};
+use crate::db::{AuditEvent, LinkState, NewSession, SessionKind};
 use crate::domain::Email;
 use crate::domain::password::{self, MAX_CHARS, MIN_CHARS, Password, PasswordProblem};
 use crate::domain::secret::Token;
+
+/// How long an emailed link's token is kept in its cookie.
+const LINK_COOKIE_MINUTES: i64 = 60;
 
 #[derive(Template)]
 #[template(path = "set_password.html")]
@@ -26,31 +31,91 @@ struct SetPasswordPage {
     error: Option<&'static str>,
 }
 
-/// The account allowed to set its password in this browser, if any: a
-/// set-password session, or a full one whose account has no password yet.
-fn password_setter(visitor: &Visitor) -> Option<(i64, String)> {
-    let session = visitor.session.as_ref()?;
-    let allowed = session.kind == SessionKind::SetPassword || !session.has_password;
-    allowed.then(|| (session.account_id, session.email.clone()))
+/// Who may set a password in this browser.
+enum Setter {
+    /// A session that allows it: a set-password session, or a full one
+    /// whose account has no password yet.
+    Session { account_id: i64, email: String },
+    /// A first-connection link's token, kept in its cookie.
+    Link { token: Token, email: String },
 }
 
-/// First connection: choose a password.
+impl Setter {
+    fn email(&self) -> &str {
+        match self {
+            Setter::Session { email, .. } | Setter::Link { email, .. } => email,
+        }
+    }
+}
+
+/// Finds who may set a password here; or the page to show instead.
+async fn password_setter(state: &AppState, visitor: &Visitor) -> Result<Result<Setter, Response>, WebError> {
+    if let Some(session) = visitor.session.as_ref() {
+        if session.kind == SessionKind::SetPassword || !session.has_password {
+            let (account_id, email) = (session.account_id, session.email.clone());
+            return Ok(Ok(Setter::Session { account_id, email }));
+        }
+    }
+    let Some(token) = visitor.cookie(CookieName::FirstConnection).and_then(Token::from_received) else {
+        return Ok(Err(see_other("/connexion")));
+    };
+    if visitor.full_session().is_some() {
+        return Ok(Err(see_other("/rapports")));
+    }
+    let page = match state.store.first_connection(&token.hash(), state.clock.now()).await? {
+        LinkState::Valid { email, .. } => return Ok(Ok(Setter::Link { token, email })),
+        LinkState::PasswordAlreadySet => MessagePage::new(
+            Layout::new(state, visitor, "Mot de passe déjà choisi"),
+            &["Votre mot de passe est déjà choisi. Connectez-vous pour voir vos rapports."],
+            Some(("Se connecter", "/connexion?retour=/rapports")),
+        ),
+        LinkState::Expired => MessagePage::new(
+            Layout::new(state, visitor, "Lien expiré"),
+            &["Ce lien de première connexion a expiré. Le prochain avis de nouveaux rapports \
+               en contiendra un nouveau ; d'ici là, notre service client peut vous aider."],
+            Some(("Retour à l'accueil", "/")),
+        )
+        .problem(),
+        LinkState::Invalid => registration::invalid_link(state, visitor),
+    };
+    Ok(Err(registration::no_referrer(render(&page)?.into_response())))
+}
+
+/// First connection: choose a password. Opened with an emailed link, the
+/// token moves into a cookie and leaves the URL.
 pub async fn set_password_form(
     State(state): State<AppState>,
-    visitor: Visitor,
+    mut visitor: Visitor,
+    Query(query): Query<LinkQuery>,
 ) -> Result<Response, WebError> {
-    let Some((_, email)) = password_setter(&visitor) else {
-        return Ok(visitor.respond(see_other("/connexion")));
+    if let Some(text) = query.jeton {
+        let token = Token::from_received(text.trim()).map(|t| t.expose().to_owned());
+        let max_age = Some(Duration::minutes(LINK_COOKIE_MINUTES));
+        visitor.set_cookie(CookieName::FirstConnection, token.unwrap_or_default(), max_age);
+        return Ok(registration::no_referrer(visitor.respond(see_other("/premiere-connexion"))));
+    }
+    let setter = match password_setter(&state, &visitor).await? {
+        Ok(setter) => setter,
+        Err(page) => return Ok(visitor.respond(page)),
     };
-    let page = SetPasswordPage {
-        layout: Layout::new(&state, &visitor, "Choisir mon mot de passe"),
-        email_local: local_part(&email),
-        email,
+    let page = set_password_page(&state, &visitor, setter.email(), None);
+    Ok(registration::no_referrer(visitor.respond(render(&page)?)))
+}
+
+fn set_password_page(state: &AppState, visitor: &Visitor, email: &str, error: Option<&'static str>) -> SetPasswordPage {
+    let title = if error.is_some() {
+        "Erreur – Choisir mon mot de passe"
+    } else {
+        "Choisir mon mot de passe"
+    };
+    SetPasswordPage {
+        layout: Layout::new(state, visitor, title),
+        email_local: local_part(email),
+        email: email.to_owned(),
         min: MIN_CHARS,
         max: MAX_CHARS,
-        error: None,
-    };
-    Ok(visitor.respond(render(&page)?))
+        error,
+    }
 }
 
 /// The new password as posted.
@@ -68,30 +133,37 @@ pub async fn set_password_submit(
     mut visitor: Visitor,
     CsrfForm(form): CsrfForm<SetPasswordForm>,
 ) -> Result<Response, WebError> {
-    let Some((account_id, email)) = password_setter(&visitor) else {
-        return Ok(visitor.respond(see_other("/connexion")));
+    let setter = match password_setter(&state, &visitor).await? {
+        Ok(setter) => setter,
+        Err(page) => return Ok(visitor.respond(page)),
     };
     let password = Password::new(&form.password);
-    let local = local_part(&email);
     let checked = if form.password != form.confirmation {
         Err(PasswordProblem::Mismatch)
     } else {
-        password::check(&password, &local, &state.config.lab_name)
+        password::check(&password, &local_part(setter.email()), &state.config.lab_name)
     };
     if let Err(problem) = checked {
-        let page = SetPasswordPage {
-            layout: Layout::new(&state, &visitor, "Erreur – Choisir mon mot de passe"),
-            email_local: local.clone(),
-            email,
-            min: MIN_CHARS,
-            max: MAX_CHARS,
-            error: Some(password_error(problem)),
-        };
+        let page = set_password_page(&state, &visitor, setter.email(), Some(password_error(problem)));
         return Ok(visitor.respond(render(&page)?));
     }
 
     let hash = state.hasher.hash(password).await?;
-    state.store.set_password(account_id, &hash).await?;
+    let now = state.clock.now();
+    let account_id = match setter {
+        Setter::Session { account_id, .. } => {
+            state.store.set_password(account_id, &hash, now).await?;
+            account_id
+        }
+        Setter::Link { token, .. } => {
+            let Some(account_id) = state.store.set_password_with_token(&token.hash(), &hash, now).await? else {
+                let page = registration::invalid_link(&state, &visitor);
+                return Ok(visitor.respond(render(&page)?));
+            };
+            visitor.remove_cookie(CookieName::FirstConnection);
+            account_id
+        }
+    };
     state.store.delete_sessions_of(account_id, None).await?;
     visitor.session_hash = None;
     open_full_session(&state, &mut visitor, account_id, false).await?;
@@ -100,9 +172,7 @@ pub async fn set_password_submit(
 }
 
 fn local_part(email: &str) -> String {
-    Email::parse(email)
-        .map(|e| e.local_part().to_owned())
-        .unwrap_or_default()
+    Email::parse(email).map(|e| e.local_part().to_owned()).unwrap_or_default()
 }
 
 /// The message of a refused password.
@@ -134,6 +204,7 @@ struct SigninPage {
     retour: String,
     failed: bool,
     signed_out: bool,
+    retry_minutes: Option<i64>,
 }
 
 /// Where to go after signing in.
@@ -160,6 +231,7 @@ pub async fn signin_form(
         retour,
         failed: false,
         signed_out: query.sortie.is_some(),
+        retry_minutes: None,
     };
     Ok(visitor.respond(render(&page)?))
 }
@@ -182,27 +254,41 @@ pub async fn signin_submit(
     CsrfForm(form): CsrfForm<SigninForm>,
 ) -> Result<Response, WebError> {
     let retour = safe_return(form.retour.as_deref()).to_owned();
-    let account = match Email::parse(&form.email) {
-        Ok(email) => state.store.account_by_email(email.normalized()).await?,
-        Err(_) => None,
+    let email = Email::parse(&form.email).ok();
+    let login = email.as_ref().map_or_else(
+        || form.email.trim().to_lowercase().chars().take(254).collect(),
+        |e| e.normalized().to_owned(),
+    );
+    let mut page = SigninPage {
+        layout: Layout::new(&state, &visitor, "Erreur – Connexion"),
+        email: form.email.chars().take(254).collect(),
+        retour: retour.clone(),
+        failed: true,
+        signed_out: false,
+        retry_minutes: None,
+    };
+    let checks = [
+        (throttle::SIGNIN_PER_ADDRESS, visitor.client_addr.as_str()),
+        (throttle::SIGNIN_PER_ACCOUNT, login.as_str()),
+    ];
+    if let Some(until) = throttle::attempt(&state, &checks).await? {
+        page.retry_minutes = Some(throttle::minutes_until(&state, until));
+        let response = visitor.respond(render(&page)?);
+        return Ok((StatusCode::TOO_MANY_REQUESTS, response).into_response());
+    }
+
+    let account = match &email {
+        Some(email) => state.store.account_by_email(email.normalized()).await?,
+        None => None,
     };
     let stored = account.as_ref().and_then(|a| a.password_hash.clone());
-    let verified = state
-        .hasher
-        .verify(Password::new(&form.password), stored)
-        .await?;
-
+    let password = Password::new(&form.password);
+    let verified = state.hasher.verify(password, stored).await?;
     let Some(account) = account.filter(|_| verified) else {
         tracing::info!("sign-in refused");
-        let page = SigninPage {
-            layout: Layout::new(&state, &visitor, "Erreur – Connexion"),
-            email: form.email.chars().take(254).collect(),
-            retour,
-            failed: true,
-            signed_out: false,
-        };
         return Ok(visitor.respond(render(&page)?));
     };
+    throttle::clear(&state, throttle::SIGNIN_PER_ACCOUNT, &login).await?;
 
     if let Some(old) = visitor.session_hash.take() {
         state.store.delete_session(&old).await?;

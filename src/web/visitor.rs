@@ -27,8 +27,10 @@ pub enum CookieName {
     Csrf,
     /// A registration in progress.
     Registration,
-    /// An emailed link's token, moved out of the URL.
+    /// A confirmation link's token, moved out of the URL.
     Link,
+    /// A first-connection link's token, moved out of the URL.
+    FirstConnection,
 }
 
 impl CookieName {
@@ -43,6 +45,8 @@ impl CookieName {
             (CookieName::Registration, true) => "__Host-dosiport_registration",
             (CookieName::Link, false) => "dosiport_link",
             (CookieName::Link, true) => "__Host-dosiport_link",
+            (CookieName::FirstConnection, false) => "dosiport_first",
+            (CookieName::FirstConnection, true) => "__Host-dosiport_first",
         }
     }
 }
