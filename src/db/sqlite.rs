@@ -494,7 +494,7 @@ impl Store for SqliteStore {
             at: start.now,
             account_id: None,
             recipient_id: Some(start.recipient_id),
-            event: "registration_certified",
+            event: start.event,
             detail: format!(
                 "{} certified being authorised to receive the reports",
                 start.email

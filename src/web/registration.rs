@@ -269,6 +269,11 @@ pub async fn email_submit(
         .store
         .set_draft_email(&draft_hash, email.normalized())
         .await?;
+    let now = state.clock.now();
+    let pending = state.store.pending_confirmation(draft.recipient_id, email.normalized(), now);
+    if pending.await?.is_some() {
+        return Ok(visitor.respond(see_other("/inscription/en-cours")));
+    }
     let next = if account.is_some() {
         "/inscription/compte-existant"
     } else {

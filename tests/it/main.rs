@@ -11,3 +11,4 @@ mod mail;
 mod registration;
 mod reports;
 mod signin;
+mod special;
