@@ -467,18 +467,42 @@ pub trait Store: Send + Sync {
     async fn account(&self, id: i64) -> Result<Option<Account>, DbError>;
     /// Sets an account's password hash; every link still outstanding for
     /// the account dies.
-    async fn set_password(&self, account_id: i64, hash: &str, now: DateTime<Utc>) -> Result<(), DbError>;
+    async fn set_password(
+        &self,
+        account_id: i64,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError>;
     /// Consumes a first-connection token and sets the password of its
     /// account at once; `None` if the token is not usable.
-    async fn set_password_with_token(&self, token_hash: &str, hash: &str, now: DateTime<Utc>) -> Result<Option<i64>, DbError>;
+    async fn set_password_with_token(
+        &self,
+        token_hash: &str,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, DbError>;
     /// What a first-connection token allows now.
-    async fn first_connection(&self, token_hash: &str, now: DateTime<Utc>) -> Result<LinkState, DbError>;
+    async fn first_connection(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LinkState, DbError>;
     /// When the confirmation still pending for this recipient and email was
     /// sent, if one is.
-    async fn pending_confirmation(&self, recipient_id: i64, email: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, DbError>;
+    async fn pending_confirmation(
+        &self,
+        recipient_id: i64,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, DbError>;
 
     /// Counts one attempt under `key` in a fixed window, atomically.
-    async fn throttle_hit(&self, key: &str, now: DateTime<Utc>, window_secs: i64) -> Result<Hits, DbError>;
+    async fn throttle_hit(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window_secs: i64,
+    ) -> Result<Hits, DbError>;
     /// Forgets the attempts under `key`.
     async fn throttle_clear(&self, key: &str) -> Result<(), DbError>;
 

@@ -254,7 +254,15 @@ async fn queue_notifications(
         };
         let key = format!("new-reports:{batch_id}:{account_id}");
         let lang = Lang::from_tag(&row.try_get::<String, _>(2)?);
-        enqueue(tx, &key, &row.try_get::<String, _>(1)?, lang, &mail, plan.now).await?;
+        enqueue(
+            tx,
+            &key,
+            &row.try_get::<String, _>(1)?,
+            lang,
+            &mail,
+            plan.now,
+        )
+        .await?;
     }
     Ok(rows.len())
 }
@@ -636,7 +644,12 @@ impl Store for SqliteStore {
             .transpose()
     }
 
-    async fn set_password(&self, account_id: i64, hash: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+    async fn set_password(
+        &self,
+        account_id: i64,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
         store_password(&mut tx, account_id, hash, now).await?;
         tx.commit().await?;
@@ -670,7 +683,11 @@ impl Store for SqliteStore {
         Ok(Some(account_id))
     }
 
-    async fn first_connection(&self, token_hash: &str, now: DateTime<Utc>) -> Result<LinkState, DbError> {
+    async fn first_connection(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LinkState, DbError> {
         let row = sqlx::query(
             "SELECT t.account_id, a.email, a.password_hash IS NOT NULL AS has_password,
                     t.used_at, t.revoked_at, t.expires_at
@@ -719,7 +736,12 @@ impl Store for SqliteStore {
         created.map(from_ts).transpose()
     }
 
-    async fn throttle_hit(&self, key: &str, now: DateTime<Utc>, window_secs: i64) -> Result<Hits, DbError> {
+    async fn throttle_hit(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window_secs: i64,
+    ) -> Result<Hits, DbError> {
         let row = sqlx::query(
             "INSERT INTO throttle (key, window_start, count) VALUES (?1, ?2, 1)
              ON CONFLICT (key) DO UPDATE SET

@@ -151,7 +151,10 @@ mod tests {
             first_connection: Some("T0KEN".to_owned()),
         };
         let r = render(&first, Lang::Fr, &context()).unwrap();
-        assert!(r.text.contains("https://portail.example.com/premiere-connexion?jeton=T0KEN"));
+        assert!(
+            r.text
+                .contains("https://portail.example.com/premiere-connexion?jeton=T0KEN")
+        );
         assert!(r.text.contains("choisir votre mot de passe"));
     }
 }

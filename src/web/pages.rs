@@ -41,6 +41,12 @@ impl Layout {
     }
 }
 
+/// A page that refuses what was typed: 422, as bad input must get a 4xx.
+pub fn unprocessable(mut response: Response) -> Response {
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
 /// Renders a template as an HTML page.
 pub fn render(template: &impl Template) -> Result<Html<String>, WebError> {
     Ok(Html(template.render()?))

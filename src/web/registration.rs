@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use serde::Deserialize;
 
-use super::pages::{Layout, MessagePage, render};
+use super::pages::{Layout, MessagePage, render, unprocessable};
 use super::visitor::{CookieName, CsrfForm, NoFields, Visitor};
 use super::{AppState, WebError, see_other, throttle};
 use crate::db::{ConfirmOutcome, Draft, NewSession, SessionKind, StartConfirmation};
@@ -90,7 +90,7 @@ pub async fn codes_submit(
     };
     let (Some(code), Some(number)) = (code, number) else {
         page.layout.title.insert_str(0, "Erreur – ");
-        return Ok(visitor.respond(render(&page)?));
+        return Ok(unprocessable(visitor.respond(render(&page)?)));
     };
 
     let checks = [
@@ -113,7 +113,7 @@ pub async fn codes_submit(
         tracing::info!("registration codes refused");
         page.mismatch = true;
         page.layout.title.insert_str(0, "Erreur – ");
-        return Ok(visitor.respond(render(&page)?));
+        return Ok(unprocessable(visitor.respond(render(&page)?)));
     };
     throttle::clear(&state, throttle::CODES_PER_REPORT, number.as_str()).await?;
 
@@ -247,7 +247,7 @@ pub async fn email_submit(
                 email: form.email.chars().take(254).collect(),
                 error: Some(email_error(e)),
             };
-            return Ok(visitor.respond(render(&page)?));
+            return Ok(unprocessable(visitor.respond(render(&page)?)));
         }
     };
 
@@ -270,7 +270,9 @@ pub async fn email_submit(
         .set_draft_email(&draft_hash, email.normalized())
         .await?;
     let now = state.clock.now();
-    let pending = state.store.pending_confirmation(draft.recipient_id, email.normalized(), now);
+    let pending = state
+        .store
+        .pending_confirmation(draft.recipient_id, email.normalized(), now);
     if pending.await?.is_some() {
         return Ok(visitor.respond(see_other("/inscription/en-cours")));
     }
@@ -400,7 +402,7 @@ pub async fn certify_submit(
             email,
             error: true,
         };
-        return Ok(visitor.respond(render(&page)?));
+        return Ok(unprocessable(visitor.respond(render(&page)?)));
     }
 
     send_confirmation(&state, &visitor, draft, email, "registration_certified").await?;
@@ -436,7 +438,11 @@ async fn send_confirmation(
     };
     state.store.start_confirmation(&start).await?;
     state.mail_wake.notify_one();
-    tracing::info!(recipient_id = draft.recipient_id, event, "confirmation email queued");
+    tracing::info!(
+        recipient_id = draft.recipient_id,
+        event,
+        "confirmation email queued"
+    );
     Ok(())
 }
 
@@ -450,7 +456,10 @@ struct PendingPage {
 }
 
 /// REG-7: a confirmation for this registration is already on its way.
-pub async fn pending_page(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+pub async fn pending_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     let Some((_, draft)) = current_draft(&state, &visitor).await? else {
         let page = restart_page(&state, &visitor);
         return Ok(visitor.respond(render(&page)?));
@@ -459,7 +468,11 @@ pub async fn pending_page(State(state): State<AppState>, visitor: Visitor) -> Re
         return Ok(visitor.respond(see_other("/inscription/email")));
     };
     let now = state.clock.now();
-    let Some(sent) = state.store.pending_confirmation(draft.recipient_id, &email, now).await? else {
+    let Some(sent) = state
+        .store
+        .pending_confirmation(draft.recipient_id, &email, now)
+        .await?
+    else {
         return Ok(visitor.respond(see_other("/inscription/certification")));
     };
     let page = PendingPage {
@@ -552,7 +565,7 @@ pub async fn confirm_page(
         visitor.respond(render(&page)?)
     } else {
         let page = invalid_link(&state, &visitor);
-        visitor.respond(render(&page)?)
+        (StatusCode::BAD_REQUEST, visitor.respond(render(&page)?)).into_response()
     };
     Ok(no_referrer(response))
 }
@@ -600,6 +613,12 @@ pub async fn confirm_submit(
         None => ConfirmOutcome::Invalid,
     };
 
+    let status = match outcome {
+        ConfirmOutcome::Expired | ConfirmOutcome::Replaced => StatusCode::GONE,
+        ConfirmOutcome::TakenByOther => StatusCode::CONFLICT,
+        ConfirmOutcome::Invalid => StatusCode::BAD_REQUEST,
+        _ => StatusCode::OK,
+    };
     let page = match outcome {
         ConfirmOutcome::AccountCreated { account_id } => {
             open_set_password_session(&state, &mut visitor, account_id).await?;
@@ -655,14 +674,17 @@ pub async fn confirm_submit(
         .problem(),
         ConfirmOutcome::Replaced => MessagePage::new(
             Layout::new(&state, &visitor, "Lien remplacé"),
-            &["Un email de confirmation plus récent vous a été envoyé depuis : ce lien-ci ne \
-               sert plus. Ouvrez le lien du dernier email reçu."],
+            &[
+                "Un email de confirmation plus récent vous a été envoyé depuis : ce lien-ci ne \
+               sert plus. Ouvrez le lien du dernier email reçu.",
+            ],
             Some(("Retour à l'accueil", "/")),
         )
         .problem(),
         ConfirmOutcome::Invalid => invalid_link(&state, &visitor),
     };
-    Ok(no_referrer(visitor.respond(render(&page)?)))
+    let response = visitor.respond(render(&page)?);
+    Ok(no_referrer((status, response).into_response()))
 }
 
 /// Signs the browser in with a session that may only set the password.

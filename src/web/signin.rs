@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use serde::Deserialize;
 
-use super::pages::{Layout, MessagePage, render};
+use super::pages::{Layout, MessagePage, render, unprocessable};
 use super::registration::{self, LinkQuery};
 use super::visitor::{CookieName, CsrfForm, NoFields, Visitor};
 use super::{AppState, WebError, see_other, throttle};
@@ -49,20 +49,35 @@ impl Setter {
 }
 
 /// Finds who may set a password here; or the page to show instead.
-async fn password_setter(state: &AppState, visitor: &Visitor) -> Result<Result<Setter, Response>, WebError> {
+async fn password_setter(
+    state: &AppState,
+    visitor: &Visitor,
+) -> Result<Result<Setter, Response>, WebError> {
     if let Some(session) = visitor.session.as_ref() {
         if session.kind == SessionKind::SetPassword || !session.has_password {
             let (account_id, email) = (session.account_id, session.email.clone());
             return Ok(Ok(Setter::Session { account_id, email }));
         }
     }
-    let Some(token) = visitor.cookie(CookieName::FirstConnection).and_then(Token::from_received) else {
+    let Some(token) = visitor
+        .cookie(CookieName::FirstConnection)
+        .and_then(Token::from_received)
+    else {
         return Ok(Err(see_other("/connexion")));
     };
     if visitor.full_session().is_some() {
         return Ok(Err(see_other("/rapports")));
     }
-    let page = match state.store.first_connection(&token.hash(), state.clock.now()).await? {
+    let state_of_link = state
+        .store
+        .first_connection(&token.hash(), state.clock.now())
+        .await?;
+    let status = match state_of_link {
+        LinkState::Expired => StatusCode::GONE,
+        LinkState::Invalid => StatusCode::BAD_REQUEST,
+        _ => StatusCode::OK,
+    };
+    let page = match state_of_link {
         LinkState::Valid { email, .. } => return Ok(Ok(Setter::Link { token, email })),
         LinkState::PasswordAlreadySet => MessagePage::new(
             Layout::new(state, visitor, "Mot de passe déjà choisi"),
@@ -71,14 +86,18 @@ async fn password_setter(state: &AppState, visitor: &Visitor) -> Result<Result<S
         ),
         LinkState::Expired => MessagePage::new(
             Layout::new(state, visitor, "Lien expiré"),
-            &["Ce lien de première connexion a expiré. Le prochain avis de nouveaux rapports \
-               en contiendra un nouveau ; d'ici là, notre service client peut vous aider."],
+            &[
+                "Ce lien de première connexion a expiré. Le prochain avis de nouveaux rapports \
+               en contiendra un nouveau ; d'ici là, notre service client peut vous aider.",
+            ],
             Some(("Retour à l'accueil", "/")),
         )
         .problem(),
         LinkState::Invalid => registration::invalid_link(state, visitor),
     };
-    Ok(Err(registration::no_referrer(render(&page)?.into_response())))
+    Ok(Err(registration::no_referrer(
+        (status, render(&page)?).into_response(),
+    )))
 }
 
 /// First connection: choose a password. Opened with an emailed link, the
@@ -91,8 +110,14 @@ pub async fn set_password_form(
     if let Some(text) = query.jeton {
         let token = Token::from_received(text.trim()).map(|t| t.expose().to_owned());
         let max_age = Some(Duration::minutes(LINK_COOKIE_MINUTES));
-        visitor.set_cookie(CookieName::FirstConnection, token.unwrap_or_default(), max_age);
-        return Ok(registration::no_referrer(visitor.respond(see_other("/premiere-connexion"))));
+        visitor.set_cookie(
+            CookieName::FirstConnection,
+            token.unwrap_or_default(),
+            max_age,
+        );
+        return Ok(registration::no_referrer(
+            visitor.respond(see_other("/premiere-connexion")),
+        ));
     }
     let setter = match password_setter(&state, &visitor).await? {
         Ok(setter) => setter,
@@ -102,7 +127,12 @@ pub async fn set_password_form(
     Ok(registration::no_referrer(visitor.respond(render(&page)?)))
 }
 
-fn set_password_page(state: &AppState, visitor: &Visitor, email: &str, error: Option<&'static str>) -> SetPasswordPage {
+fn set_password_page(
+    state: &AppState,
+    visitor: &Visitor,
+    email: &str,
+    error: Option<&'static str>,
+) -> SetPasswordPage {
     let title = if error.is_some() {
         "Erreur – Choisir mon mot de passe"
     } else {
@@ -141,11 +171,20 @@ pub async fn set_password_submit(
     let checked = if form.password != form.confirmation {
         Err(PasswordProblem::Mismatch)
     } else {
-        password::check(&password, &local_part(setter.email()), &state.config.lab_name)
+        password::check(
+            &password,
+            &local_part(setter.email()),
+            &state.config.lab_name,
+        )
     };
     if let Err(problem) = checked {
-        let page = set_password_page(&state, &visitor, setter.email(), Some(password_error(problem)));
-        return Ok(visitor.respond(render(&page)?));
+        let page = set_password_page(
+            &state,
+            &visitor,
+            setter.email(),
+            Some(password_error(problem)),
+        );
+        return Ok(unprocessable(visitor.respond(render(&page)?)));
     }
 
     let hash = state.hasher.hash(password).await?;
@@ -156,7 +195,11 @@ pub async fn set_password_submit(
             account_id
         }
         Setter::Link { token, .. } => {
-            let Some(account_id) = state.store.set_password_with_token(&token.hash(), &hash, now).await? else {
+            let Some(account_id) = state
+                .store
+                .set_password_with_token(&token.hash(), &hash, now)
+                .await?
+            else {
                 let page = registration::invalid_link(&state, &visitor);
                 return Ok(visitor.respond(render(&page)?));
             };
@@ -172,7 +215,9 @@ pub async fn set_password_submit(
 }
 
 fn local_part(email: &str) -> String {
-    Email::parse(email).map(|e| e.local_part().to_owned()).unwrap_or_default()
+    Email::parse(email)
+        .map(|e| e.local_part().to_owned())
+        .unwrap_or_default()
 }
 
 /// The message of a refused password.
@@ -286,7 +331,7 @@ pub async fn signin_submit(
     let verified = state.hasher.verify(password, stored).await?;
     let Some(account) = account.filter(|_| verified) else {
         tracing::info!("sign-in refused");
-        return Ok(visitor.respond(render(&page)?));
+        return Ok(unprocessable(visitor.respond(render(&page)?)));
     };
     throttle::clear(&state, throttle::SIGNIN_PER_ACCOUNT, &login).await?;
 

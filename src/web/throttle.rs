@@ -56,7 +56,10 @@ pub async fn attempt(
     let mut blocked_until = None;
     for (limit, value) in checks {
         let key = format!("{}:{value}", limit.name);
-        let hits = state.store.throttle_hit(&key, now, limit.window_secs).await?;
+        let hits = state
+            .store
+            .throttle_hit(&key, now, limit.window_secs)
+            .await?;
         if hits.count > limit.max {
             blocked_until = blocked_until.max(Some(hits.until));
         }

@@ -12,3 +12,4 @@ mod registration;
 mod reports;
 mod signin;
 mod special;
+mod throttling;

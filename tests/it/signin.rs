@@ -45,7 +45,7 @@ async fn first_password_follows_the_policy() {
                 &[("password", password), ("confirmation", confirmation)],
             )
             .await;
-        assert_eq!(status, 200);
+        assert_eq!(status, 422);
         assert!(page.contains(expected), "{password}: {page}");
     }
     let hashes = "SELECT COUNT(*) FROM accounts WHERE password_hash IS NOT NULL";
@@ -114,7 +114,7 @@ async fn failed_sign_in_says_the_same_for_unknown_email_and_wrong_password() {
             &[("email", "not an email"), ("password", PASSWORD)],
         )
         .await;
-    assert_eq!((s1, s2, s3), (200, 200, 200));
+    assert_eq!((s1, s2, s3), (422, 422, 422));
     for page in [&wrong, &unknown, &invalid] {
         assert!(page.contains("Adresse email ou mot de passe incorrect."));
     }
