@@ -53,11 +53,13 @@ async fn password_setter(
     state: &AppState,
     visitor: &Visitor,
 ) -> Result<Result<Setter, Response>, WebError> {
-    if let Some(session) = visitor.session.as_ref() {
-        if session.kind == SessionKind::SetPassword || !session.has_password {
-            let (account_id, email) = (session.account_id, session.email.clone());
-            return Ok(Ok(Setter::Session { account_id, email }));
-        }
+    let allowed = visitor
+        .session
+        .as_ref()
+        .filter(|s| s.kind == SessionKind::SetPassword || !s.has_password);
+    if let Some(session) = allowed {
+        let (account_id, email) = (session.account_id, session.email.clone());
+        return Ok(Ok(Setter::Session { account_id, email }));
     }
     let Some(token) = visitor
         .cookie(CookieName::FirstConnection)
