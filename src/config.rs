@@ -256,6 +256,14 @@ fn parse_public_url(value: Option<String>, listen: SocketAddr) -> Result<Url, Co
             message: "must be an http:// or https:// address".to_owned(),
         });
     }
+    if url.path() != "/" || url.query().is_some() {
+        return Err(ConfigError::Invalid {
+            setting: "public_url",
+            message: "must be the root of a host, such as https://rapports.example.com, \
+                      without a path"
+                .to_owned(),
+        });
+    }
     Ok(url)
 }
 
@@ -315,10 +323,16 @@ mod tests {
     #[test]
     fn unknown_settings_and_bad_values_are_refused() {
         assert!(toml::from_str::<Raw>("colour = \"blue\"").is_err());
-        let raw = Raw {
-            public_url: Some("ftp://example.com".to_owned()),
-            ..Raw::default()
-        };
-        assert!(Config::from_raw(raw).is_err());
+        for url in [
+            "ftp://example.com",
+            "https://example.com/portail",
+            "not a url",
+        ] {
+            let raw = Raw {
+                public_url: Some(url.to_owned()),
+                ..Raw::default()
+            };
+            assert!(Config::from_raw(raw).is_err(), "{url}");
+        }
     }
 }

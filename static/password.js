@@ -11,6 +11,7 @@
   var min = parseInt(field.getAttribute("data-min"), 10) || 12;
   var max = parseInt(field.getAttribute("data-max"), 10) || 128;
   var local = (field.getAttribute("data-email-local") || "").toLowerCase();
+  var lab = (field.getAttribute("data-lab") || "").toLowerCase();
 
   function length(text) {
     if (text.normalize) { text = text.normalize("NFKC"); }
@@ -34,8 +35,10 @@
     var value = field.value;
     var n = length(value);
     mark("crit-length", n >= min && n <= max, value === "");
-    var hasLocal = local.length >= 3 && value.toLowerCase().indexOf(local) !== -1;
-    mark("crit-personal", !hasLocal, value === "");
+    var lower = value.toLowerCase();
+    var hasLocal = local.length >= 3 && lower.indexOf(local) !== -1;
+    var hasLab = lab.length >= 3 && lower.indexOf(lab) !== -1;
+    mark("crit-personal", !hasLocal && !hasLab, value === "");
     if (confirmation) {
       mark("crit-match", confirmation.value === value, confirmation.value === "");
     }

@@ -30,6 +30,9 @@ pub enum DbError {
     Unsupported(String),
 }
 
+/// Longest life of a session that is not remembered, however active it is.
+pub const SESSION_ABSOLUTE_SECS: i64 = 24 * 60 * 60;
+
 /// Opens the database named by the URL and brings its schema up to date.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, DbError> {
     if url.starts_with("sqlite:") {
@@ -172,6 +175,17 @@ pub struct Conflict {
     pub row: usize,
     /// The report number.
     pub number: String,
+}
+
+/// A batch's reports compared with those already published.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchCheck {
+    /// Indexes (in the plan) of the reports not yet published.
+    pub fresh: Vec<usize>,
+    /// Reports already published with the same content.
+    pub unchanged: usize,
+    /// Reports published with other content.
+    pub conflicts: Vec<Conflict>,
 }
 
 /// What committing a batch did.
@@ -431,6 +445,10 @@ pub trait Store: Send + Sync {
     /// notifications, or nothing.
     async fn import_batch(&self, plan: &ImportPlan) -> Result<ImportOutcome, DbError>;
 
+    /// Sorts a batch's reports into new, unchanged and conflicting ones,
+    /// without changing anything (the commit checks again).
+    async fn check_batch(&self, plan: &ImportPlan) -> Result<BatchCheck, DbError>;
+
     /// How many reports are published.
     async fn count_reports(&self) -> Result<i64, DbError>;
 
@@ -460,6 +478,14 @@ pub trait Store: Send + Sync {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<ConfirmOutcome, DbError>;
+
+    /// What confirming this token would come to, without changing anything:
+    /// `None` if it can be confirmed now.
+    async fn confirmation_state(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ConfirmOutcome>, DbError>;
 
     /// The account with this normalised email.
     async fn account_by_email(&self, email: &str) -> Result<Option<Account>, DbError>;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{Row, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use super::*;
 use crate::domain::secret::Token;
@@ -98,10 +98,7 @@ async fn insert_audit(tx: &mut Transaction<'_, Sqlite>, e: &AuditEvent) -> Resul
 }
 
 /// Sorts a batch's reports into new, unchanged and conflicting ones.
-async fn classify(
-    tx: &mut Transaction<'_, Sqlite>,
-    plan: &ImportPlan,
-) -> Result<(Vec<usize>, usize, Vec<Conflict>), DbError> {
+async fn classify(conn: &mut SqliteConnection, plan: &ImportPlan) -> Result<BatchCheck, DbError> {
     let mut fresh = Vec::new();
     let mut unchanged = 0;
     let mut conflicts = Vec::new();
@@ -111,7 +108,7 @@ async fn classify(
              FROM reports r JOIN recipients rc ON rc.id = r.recipient_id WHERE r.number = ?",
         )
         .bind(&report.number)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *conn)
         .await?;
         let Some(row) = existing else {
             fresh.push(index);
@@ -132,7 +129,11 @@ async fn classify(
             });
         }
     }
-    Ok((fresh, unchanged, conflicts))
+    Ok(BatchCheck {
+        fresh,
+        unchanged,
+        conflicts,
+    })
 }
 
 /// Finds or creates each recipient of the new reports; returns their ids and
@@ -287,6 +288,43 @@ async fn first_connection_token(
     Ok(token.expose().to_owned())
 }
 
+/// The row of a confirmation token that can be used now, or what to say
+/// instead.
+async fn usable_confirmation(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<sqlx::sqlite::SqliteRow, ConfirmOutcome>, DbError> {
+    let token = sqlx::query(
+        "SELECT t.id, t.email, t.recipient_id, t.expires_at, t.used_at, t.revoked_at,
+                a.email AS owner_email
+         FROM tokens t JOIN recipients rc ON rc.id = t.recipient_id
+         LEFT JOIN accounts a ON a.id = rc.owner_account_id
+         WHERE t.hash = ? AND t.purpose = 'confirm_registration'",
+    )
+    .bind(token_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(token) = token else {
+        return Ok(Err(ConfirmOutcome::Invalid));
+    };
+    let email: String = token.try_get("email")?;
+    let owner_email: Option<String> = token.try_get("owner_email")?;
+    let outcome = match owner_email {
+        Some(owner) if owner == email => Some(ConfirmOutcome::AlreadyDone),
+        Some(_) => Some(ConfirmOutcome::TakenByOther),
+        None if token.try_get::<Option<i64>, _>("used_at")?.is_some() => {
+            Some(ConfirmOutcome::Invalid)
+        }
+        None if token.try_get::<Option<i64>, _>("revoked_at")?.is_some() => {
+            Some(ConfirmOutcome::Replaced)
+        }
+        None if token.try_get::<i64, _>("expires_at")? <= ts(now) => Some(ConfirmOutcome::Expired),
+        None => None,
+    };
+    Ok(outcome.map_or(Ok(token), Err))
+}
+
 /// Sets a password and kills every link still outstanding for the account.
 async fn store_password(
     tx: &mut Transaction<'_, Sqlite>,
@@ -331,7 +369,11 @@ const ACCESS: &str = "SELECT id AS recipient_id, 1 AS owned FROM recipients
 impl Store for SqliteStore {
     async fn import_batch(&self, plan: &ImportPlan) -> Result<ImportOutcome, DbError> {
         let mut tx = self.write_tx().await?;
-        let (fresh, unchanged, conflicts) = classify(&mut tx, plan).await?;
+        let BatchCheck {
+            fresh,
+            unchanged,
+            conflicts,
+        } = classify(&mut tx, plan).await?;
         if !conflicts.is_empty() {
             return Ok(ImportOutcome::Conflicts(conflicts));
         }
@@ -385,6 +427,11 @@ impl Store for SqliteStore {
             accounts_notified,
             invited,
         }))
+    }
+
+    async fn check_batch(&self, plan: &ImportPlan) -> Result<BatchCheck, DbError> {
+        let mut conn = self.pool.acquire().await?;
+        classify(&mut conn, plan).await
     }
 
     async fn count_reports(&self) -> Result<i64, DbError> {
@@ -530,35 +577,11 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<ConfirmOutcome, DbError> {
         let mut tx = self.write_tx().await?;
-        let token = sqlx::query(
-            "SELECT t.id, t.email, t.recipient_id, t.expires_at, t.used_at, t.revoked_at,
-                    a.email AS owner_email
-             FROM tokens t JOIN recipients rc ON rc.id = t.recipient_id
-             LEFT JOIN accounts a ON a.id = rc.owner_account_id
-             WHERE t.hash = ? AND t.purpose = 'confirm_registration'",
-        )
-        .bind(token_hash)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(token) = token else {
-            return Ok(ConfirmOutcome::Invalid);
+        let token = match usable_confirmation(&mut tx, token_hash, now).await? {
+            Ok(token) => token,
+            Err(outcome) => return Ok(outcome),
         };
         let email: String = token.try_get("email")?;
-        let owner_email: Option<String> = token.try_get("owner_email")?;
-        match owner_email {
-            Some(owner) if owner == email => return Ok(ConfirmOutcome::AlreadyDone),
-            Some(_) => return Ok(ConfirmOutcome::TakenByOther),
-            None => {}
-        }
-        if token.try_get::<Option<i64>, _>("used_at")?.is_some() {
-            return Ok(ConfirmOutcome::Invalid);
-        }
-        if token.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
-            return Ok(ConfirmOutcome::Replaced);
-        }
-        if token.try_get::<i64, _>("expires_at")? <= ts(now) {
-            return Ok(ConfirmOutcome::Expired);
-        }
 
         let token_id: i64 = token.try_get("id")?;
         let recipient_id: i64 = token.try_get("recipient_id")?;
@@ -624,6 +647,15 @@ impl Store for SqliteStore {
                 has_password: account.password_hash.is_some(),
             },
         })
+    }
+
+    async fn confirmation_state(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ConfirmOutcome>, DbError> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(usable_confirmation(&mut conn, token_hash, now).await?.err())
     }
 
     async fn account_by_email(&self, email: &str) -> Result<Option<Account>, DbError> {
@@ -795,10 +827,12 @@ impl Store for SqliteStore {
             "SELECT s.account_id, s.kind, s.remember, s.last_seen_at, a.email,
                     a.password_hash IS NOT NULL AS has_password
              FROM sessions s JOIN accounts a ON a.id = s.account_id
-             WHERE s.id_hash = ? AND s.expires_at > ?",
+             WHERE s.id_hash = ? AND s.expires_at > ?
+               AND (s.remember = 1 OR s.created_at > ?)",
         )
         .bind(id_hash)
         .bind(ts(now))
+        .bind(ts(now) - SESSION_ABSOLUTE_SECS)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else {

@@ -51,6 +51,10 @@ impl Email {
         if original.contains('<') || original.contains('>') {
             return Err(EmailError::DisplayName);
         }
+        let unusable = |c: char| c.is_control() || c.is_whitespace() || c == '\u{FFFD}';
+        if original.chars().any(unusable) {
+            return Err(EmailError::Syntax);
+        }
 
         let options = Options::default().without_display_text();
         let parsed =
@@ -146,6 +150,15 @@ mod tests {
         assert_eq!(Email::parse("   "), Err(EmailError::Empty));
         assert_eq!(Email::parse("jean.dupont@"), Err(EmailError::Syntax));
         assert_eq!(Email::parse("jean.dupont"), Err(EmailError::Syntax));
+        assert_eq!(
+            Email::parse("\u{FFFD}@example.com"),
+            Err(EmailError::Syntax)
+        );
+        assert_eq!(Email::parse("jean\0@example.com"), Err(EmailError::Syntax));
+        assert_eq!(
+            Email::parse("jean dupont@example.com"),
+            Err(EmailError::Syntax)
+        );
         assert_eq!(
             Email::parse("Jean <jean@example.com>"),
             Err(EmailError::DisplayName)

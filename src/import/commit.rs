@@ -69,31 +69,39 @@ pub async fn import_manifest(
         ImportError::Refused(problems.iter().map(|p| p.message(target.lang)).collect())
     })?;
 
-    for row in &rows {
-        match target
+    let plan = plan(manifest, &rows, target);
+    let check = target.store.check_batch(&plan).await?;
+    if !check.conflicts.is_empty() {
+        return Err(refused_conflicts(&check.conflicts, &rows, target.lang));
+    }
+    for row in check.fresh.iter().map(|&i| &rows[i]) {
+        let stored = target
             .files
             .put_file(&row.sha256, &row.file, row.size)
-            .await
-        {
-            Err(StorageError::Changed(_)) => {
-                let problem = Problem::cell(row.row, row.line, "file", ProblemKind::FileChanged);
-                return Err(ImportError::Refused(vec![problem.message(target.lang)]));
-            }
-            other => other?,
+            .await;
+        if let Err(StorageError::Changed(_)) = stored {
+            let problem = Problem::cell(row.row, row.line, "file", ProblemKind::FileChanged);
+            return Err(ImportError::Refused(vec![problem.message(target.lang)]));
         }
+        stored?;
     }
 
-    let plan = plan(manifest, &rows, target);
     match target.store.import_batch(&plan).await? {
         ImportOutcome::Imported(summary) => Ok(Imported::Published(summary)),
         ImportOutcome::NothingNew => Ok(Imported::NothingNew),
-        ImportOutcome::Conflicts(conflicts) => Err(ImportError::Refused(
-            conflicts
-                .iter()
-                .map(|c| conflict(c, &rows).message(target.lang))
-                .collect(),
-        )),
+        ImportOutcome::Conflicts(conflicts) => {
+            Err(refused_conflicts(&conflicts, &rows, target.lang))
+        }
     }
+}
+
+fn refused_conflicts(conflicts: &[Conflict], rows: &[BatchRow], lang: Lang) -> ImportError {
+    ImportError::Refused(
+        conflicts
+            .iter()
+            .map(|c| conflict(c, rows).message(lang))
+            .collect(),
+    )
 }
 
 /// The problem of a report that exists with other content.

@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::visitor::Visitor;
+use super::visitor::{Visitor, require_full_session};
 use super::{AppState, ErrorPage, WebError, see_other};
 use crate::db::AccessRecipient;
 
@@ -39,6 +39,16 @@ impl Layout {
             csrf: visitor.csrf.clone(),
         }
     }
+}
+
+/// A typed value to show back in a form: at most `max` characters, without
+/// control characters.
+pub fn echo(typed: &str, max: usize) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(max)
+        .collect()
 }
 
 /// A page that refuses what was typed: 422, as bad input must get a 4xx.
@@ -114,8 +124,9 @@ pub async fn account(
     State(state): State<AppState>,
     visitor: Visitor,
 ) -> Result<Response, WebError> {
-    let Some(session) = visitor.full_session() else {
-        return Ok(see_other("/connexion?retour=/compte"));
+    let session = match require_full_session(&visitor, "/compte") {
+        Ok(session) => session,
+        Err(target) => return Ok(visitor.respond(see_other(&target))),
     };
     let recipients = state.store.access_recipients(session.account_id).await?;
     let page = AccountPage {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use serde::Deserialize;
 
-use super::pages::{Layout, MessagePage, render, unprocessable};
+use super::pages::{Layout, MessagePage, echo, render, unprocessable};
 use super::visitor::{CookieName, CsrfForm, NoFields, Visitor};
 use super::{AppState, WebError, see_other, throttle};
 use crate::db::{ConfirmOutcome, Draft, NewSession, SessionKind, StartConfirmation};
@@ -19,6 +19,8 @@ use crate::mail::Mail;
 
 /// How long a registration may stay between its steps.
 const DRAFT_MINUTES: i64 = 60;
+/// Seconds during which a second "Finish" sends no second link.
+const RESEND_PAUSE_SECS: i64 = 60;
 /// How long an emailed link's token is kept in its cookie.
 const LINK_COOKIE_MINUTES: i64 = 60;
 
@@ -85,7 +87,7 @@ pub async fn codes_submit(
             NUMBER_MALFORMED,
         ),
         mismatch: false,
-        number: form.number.chars().take(64).collect(),
+        number: echo(&form.number, 64),
         retry_minutes: None,
     };
     let (Some(code), Some(number)) = (code, number) else {
@@ -244,7 +246,7 @@ pub async fn email_submit(
                     "Erreur – Inscription – votre adresse email",
                 ),
                 recipient_name: draft.recipient_name,
-                email: form.email.chars().take(254).collect(),
+                email: echo(&form.email, 254),
                 error: Some(email_error(e)),
             };
             return Ok(unprocessable(visitor.respond(render(&page)?)));
@@ -332,11 +334,16 @@ pub async fn existing_account(
         let page = restart_page(&state, &visitor);
         return Ok(visitor.respond(render(&page)?));
     };
+    let Some(email) = draft.email.clone() else {
+        return Ok(visitor.respond(see_other("/inscription/email")));
+    };
+    if state.store.account_by_email(&email).await?.is_none() {
+        return Ok(visitor.respond(see_other("/inscription/certification")));
+    }
     let text = format!(
         "L'adresse {} a déjà un compte sur le portail. Les rapports de « {} » seront ajoutés \
          à ce compte : vous les verrez avec les autres, avec le même mot de passe.",
-        draft.email.unwrap_or_default(),
-        draft.recipient_name
+        email, draft.recipient_name
     );
     let page = MessagePage::new(
         Layout::new(&state, &visitor, "Inscription – compte existant"),
@@ -405,19 +412,44 @@ pub async fn certify_submit(
         return Ok(unprocessable(visitor.respond(render(&page)?)));
     }
 
-    send_confirmation(&state, &visitor, draft, email, "registration_certified").await?;
-    Ok(visitor.respond(see_other("/inscription/envoyee")))
+    // A double click must not send two links, the first of them dead.
+    let now = state.clock.now();
+    let pending = state
+        .store
+        .pending_confirmation(draft.recipient_id, &email, now)
+        .await?;
+    if pending.is_some_and(|sent| now - sent < Duration::seconds(RESEND_PAUSE_SECS)) {
+        return Ok(visitor.respond(see_other("/inscription/envoyee")));
+    }
+    send_confirmation(&state, visitor, draft, email, "registration_certified").await
 }
 
 /// Queues a new confirmation link for the draft's recipient and email; any
 /// earlier link of the same registration dies.
 async fn send_confirmation(
     state: &AppState,
-    visitor: &Visitor,
+    visitor: Visitor,
     draft: Draft,
     email: String,
     event: &'static str,
-) -> Result<(), WebError> {
+) -> Result<Response, WebError> {
+    let recipient = draft.recipient_id.to_string();
+    let checks = [(throttle::CONFIRMATIONS_PER_RECIPIENT, recipient.as_str())];
+    if let Some(until) = throttle::attempt(state, &checks).await? {
+        let minutes = throttle::minutes_until(state, until).to_string();
+        let text = format!(
+            "Trop d'emails de confirmation ont été demandés pour ces rapports. Par sécurité, \
+             réessayez dans {minutes} minute(s), ou contactez notre service client."
+        );
+        let page = MessagePage::new(
+            Layout::new(state, &visitor, "Trop de demandes"),
+            &[text.as_str()],
+            Some(("Retour à l'accueil", "/")),
+        )
+        .problem();
+        let response = visitor.respond(render(&page)?);
+        return Ok((StatusCode::TOO_MANY_REQUESTS, response).into_response());
+    }
     let token = Token::generate();
     let now = state.clock.now();
     let hours = state.config.confirmation_hours;
@@ -443,7 +475,7 @@ async fn send_confirmation(
         event,
         "confirmation email queued"
     );
-    Ok(())
+    Ok(visitor.respond(see_other("/inscription/envoyee")))
 }
 
 #[derive(Template)]
@@ -500,8 +532,7 @@ pub async fn pending_resend(
     let Some(email) = draft.email.clone() else {
         return Ok(visitor.respond(see_other("/inscription/email")));
     };
-    send_confirmation(&state, &visitor, draft, email, "confirmation_resent").await?;
-    Ok(visitor.respond(see_other("/inscription/envoyee")))
+    send_confirmation(&state, visitor, draft, email, "confirmation_resent").await
 }
 
 #[derive(Template)]
@@ -514,10 +545,20 @@ struct SentPage {
 
 /// Step 4: the confirmation email is on its way.
 pub async fn sent(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
-    let email = current_draft(&state, &visitor)
+    let draft = current_draft(&state, &visitor).await?.map(|(_, d)| d);
+    let Some((recipient_id, email)) = draft.and_then(|d| Some((d.recipient_id, d.email?))) else {
+        let page = restart_page(&state, &visitor);
+        return Ok(visitor.respond(render(&page)?));
+    };
+    let now = state.clock.now();
+    if state
+        .store
+        .pending_confirmation(recipient_id, &email, now)
         .await?
-        .and_then(|(_, d)| d.email)
-        .unwrap_or_default();
+        .is_none()
+    {
+        return Ok(visitor.respond(see_other("/inscription/certification")));
+    }
     let page = SentPage {
         layout: Layout::new(&state, &visitor, "Inscription – vérifiez votre messagerie"),
         email,
@@ -540,7 +581,9 @@ struct ConfirmPage {
 }
 
 /// Opening the link: moves the token into a cookie and drops it from the URL;
-/// then shows a page whose button confirms. A GET never consumes the token.
+/// Opening the link: moves the token into a cookie and drops it from the URL;
+/// then shows a page whose button confirms, or says at once why the link
+/// cannot be used. A GET never consumes the token.
 pub async fn confirm_page(
     State(state): State<AppState>,
     mut visitor: Visitor,
@@ -554,20 +597,29 @@ pub async fn confirm_page(
             visitor.respond(see_other("/inscription/confirmer")),
         ));
     }
-    let has_token = visitor
+    let token = visitor
         .cookie(CookieName::Link)
-        .and_then(Token::from_received)
-        .is_some();
-    let response = if has_token {
-        let page = ConfirmPage {
-            layout: Layout::new(&state, &visitor, "Finaliser mon inscription"),
-        };
-        visitor.respond(render(&page)?)
-    } else {
-        let page = invalid_link(&state, &visitor);
-        (StatusCode::BAD_REQUEST, visitor.respond(render(&page)?)).into_response()
+        .and_then(Token::from_received);
+    let refusal = match token {
+        Some(token) => {
+            state
+                .store
+                .confirmation_state(&token.hash(), state.clock.now())
+                .await?
+        }
+        None => Some(ConfirmOutcome::Invalid),
     };
-    Ok(no_referrer(response))
+    let (status, page) = match refusal.and_then(|outcome| refusal_page(&state, &visitor, outcome)) {
+        Some(refused) => refused,
+        None => {
+            let page = ConfirmPage {
+                layout: Layout::new(&state, &visitor, "Finaliser mon inscription"),
+            };
+            return Ok(no_referrer(visitor.respond(render(&page)?)));
+        }
+    };
+    let response = visitor.respond(render(&page)?);
+    Ok(no_referrer((status, response).into_response()))
 }
 
 /// Marks a page reached by an emailed token: no `Referer` may carry it on.
@@ -613,12 +665,6 @@ pub async fn confirm_submit(
         None => ConfirmOutcome::Invalid,
     };
 
-    let status = match outcome {
-        ConfirmOutcome::Expired | ConfirmOutcome::Replaced => StatusCode::GONE,
-        ConfirmOutcome::TakenByOther => StatusCode::CONFLICT,
-        ConfirmOutcome::Invalid => StatusCode::BAD_REQUEST,
-        _ => StatusCode::OK,
-    };
     let page = match outcome {
         ConfirmOutcome::AccountCreated { account_id } => {
             open_set_password_session(&state, &mut visitor, account_id).await?;
@@ -654,37 +700,65 @@ pub async fn confirm_submit(
                 Some(next),
             )
         }
-        ConfirmOutcome::AlreadyDone => MessagePage::new(
-            Layout::new(&state, &visitor, "Inscription déjà validée"),
-            &[
-                "Cette inscription a déjà été validée. Connectez-vous avec votre adresse email et \
-               votre mot de passe.",
-            ],
-            Some(("Se connecter", "/connexion")),
-        ),
-        ConfirmOutcome::TakenByOther => taken_page(&state, &visitor),
-        ConfirmOutcome::Expired => MessagePage::new(
-            Layout::new(&state, &visitor, "Lien expiré"),
-            &[
-                "Ce lien a expiré. Recommencez l'inscription avec vos codes : un nouvel email de \
-               confirmation vous sera envoyé.",
-            ],
-            Some(("Recommencer l'inscription", "/inscription")),
-        )
-        .problem(),
-        ConfirmOutcome::Replaced => MessagePage::new(
-            Layout::new(&state, &visitor, "Lien remplacé"),
-            &[
-                "Un email de confirmation plus récent vous a été envoyé depuis : ce lien-ci ne \
-               sert plus. Ouvrez le lien du dernier email reçu.",
-            ],
-            Some(("Retour à l'accueil", "/")),
-        )
-        .problem(),
-        ConfirmOutcome::Invalid => invalid_link(&state, &visitor),
+        refused => match refusal_page(&state, &visitor, refused) {
+            Some((status, page)) => {
+                let response = visitor.respond(render(&page)?);
+                return Ok(no_referrer((status, response).into_response()));
+            }
+            None => invalid_link(&state, &visitor),
+        },
     };
-    let response = visitor.respond(render(&page)?);
-    Ok(no_referrer((status, response).into_response()))
+    Ok(no_referrer(visitor.respond(render(&page)?)))
+}
+
+/// The page of a link that cannot confirm (REG-8 to REG-11), with its
+/// status; `None` for the outcomes of a confirmation that worked.
+fn refusal_page(
+    state: &AppState,
+    visitor: &Visitor,
+    outcome: ConfirmOutcome,
+) -> Option<(StatusCode, MessagePage)> {
+    let refused = match outcome {
+        ConfirmOutcome::AccountCreated { .. } | ConfirmOutcome::AccessAdded { .. } => return None,
+        ConfirmOutcome::AlreadyDone => (
+            StatusCode::OK,
+            MessagePage::new(
+                Layout::new(state, visitor, "Inscription déjà validée"),
+                &[
+                    "Cette inscription a déjà été validée. Connectez-vous avec votre adresse email \
+                   et votre mot de passe.",
+                ],
+                Some(("Se connecter", "/connexion")),
+            ),
+        ),
+        ConfirmOutcome::TakenByOther => (StatusCode::CONFLICT, taken_page(state, visitor)),
+        ConfirmOutcome::Expired => (
+            StatusCode::GONE,
+            MessagePage::new(
+                Layout::new(state, visitor, "Lien expiré"),
+                &[
+                    "Ce lien a expiré. Recommencez l'inscription avec vos codes : un nouvel email \
+                   de confirmation vous sera envoyé.",
+                ],
+                Some(("Recommencer l'inscription", "/inscription")),
+            )
+            .problem(),
+        ),
+        ConfirmOutcome::Replaced => (
+            StatusCode::GONE,
+            MessagePage::new(
+                Layout::new(state, visitor, "Lien remplacé"),
+                &[
+                    "Un email de confirmation plus récent vous a été envoyé depuis : ce lien-ci ne \
+                   sert plus. Ouvrez le lien du dernier email reçu.",
+                ],
+                Some(("Retour à l'accueil", "/")),
+            )
+            .problem(),
+        ),
+        ConfirmOutcome::Invalid => (StatusCode::BAD_REQUEST, invalid_link(state, visitor)),
+    };
+    Some(refused)
 }
 
 /// Signs the browser in with a session that may only set the password.

@@ -4,12 +4,12 @@
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::pages::{Layout, render};
-use super::visitor::Visitor;
+use super::visitor::{Visitor, require_full_session};
 use super::{AppState, WebError, see_other};
 use crate::db::{AccessRecipient, ReportFile, ReportListItem, ReportQuery};
 
@@ -76,11 +76,9 @@ pub async fn list(
     visitor: Visitor,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    let Some(session) = visitor.full_session() else {
-        if visitor.session.is_some() {
-            return Ok(visitor.respond(see_other("/premiere-connexion")));
-        }
-        return Ok(visitor.respond(see_other("/connexion?retour=/rapports")));
+    let session = match require_full_session(&visitor, "/rapports") {
+        Ok(session) => session,
+        Err(target) => return Ok(visitor.respond(see_other(&target))),
     };
     let filter = ReportQuery {
         recipient_id: number(query.destinataire.as_deref()),
@@ -156,13 +154,15 @@ fn french_date(iso: &str) -> String {
 pub async fn download(
     State(state): State<AppState>,
     visitor: Visitor,
+    method: Method,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let Some(session) = visitor.full_session() else {
-        return Ok(visitor.respond(see_other("/connexion?retour=/rapports")));
-    };
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let session = match require_full_session(&visitor, &format!("/rapports/{id}/telecharger")) {
+        Ok(session) => session,
+        Err(target) => return Ok(visitor.respond(see_other(&target))),
+    };
     let Some(file) = state.store.report_file(session.account_id, id).await? else {
         return Err(WebError::NotFound);
     };
@@ -188,7 +188,7 @@ pub async fn download(
     };
     let stream = state.files.stream(&file.sha256, range.clone()).await?;
 
-    if range.as_ref().is_none_or(|r| r.start == 0) {
+    if range.is_none() && method == Method::GET {
         let now = state.clock.now();
         let (account_id, addr) = (session.account_id, visitor.client_addr.as_str());
         state
@@ -219,7 +219,11 @@ fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+        .is_some_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == etag || t == "*")
+        })
 }
 
 /// The one byte range asked for, if any and if `If-Range` allows it.
@@ -231,6 +235,10 @@ fn requested_range(
     let Some(value) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
         return Ok(None);
     };
+    if !value.trim_start().starts_with("bytes=") {
+        // A unit other than bytes is ignored, as RFC 9110 asks.
+        return Ok(None);
+    }
     let if_range = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok());
     if if_range.is_some_and(|tag| tag.trim() != etag) {
         return Ok(None);

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use serde::Deserialize;
 
-use super::pages::{Layout, MessagePage, render, unprocessable};
+use super::pages::{Layout, MessagePage, echo, render, unprocessable};
 use super::registration::{self, LinkQuery};
 use super::visitor::{CookieName, CsrfForm, NoFields, Visitor};
 use super::{AppState, WebError, see_other, throttle};
@@ -252,6 +252,7 @@ struct SigninPage {
     failed: bool,
     signed_out: bool,
     retry_minutes: Option<i64>,
+    remember_days: i64,
 }
 
 /// Where to go after signing in.
@@ -279,6 +280,7 @@ pub async fn signin_form(
         failed: false,
         signed_out: query.sortie.is_some(),
         retry_minutes: None,
+        remember_days: state.config.remember_days,
     };
     Ok(visitor.respond(render(&page)?))
 }
@@ -308,11 +310,12 @@ pub async fn signin_submit(
     );
     let mut page = SigninPage {
         layout: Layout::new(&state, &visitor, "Erreur – Connexion"),
-        email: form.email.chars().take(254).collect(),
+        email: echo(&form.email, 254),
         retour: retour.clone(),
         failed: true,
         signed_out: false,
         retry_minutes: None,
+        remember_days: state.config.remember_days,
     };
     let checks = [
         (throttle::SIGNIN_PER_ADDRESS, visitor.client_addr.as_str()),

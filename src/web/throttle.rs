@@ -32,6 +32,14 @@ pub const CODES_PER_REPORT: Limit = Limit {
     window_secs: 15 * 60,
 };
 
+/// Confirmation emails sent for one recipient: each goes to an address
+/// someone typed, so they must not become a way to send mail to anyone.
+pub const CONFIRMATIONS_PER_RECIPIENT: Limit = Limit {
+    name: "confirmations-recipient",
+    max: 5,
+    window_secs: 60 * 60,
+};
+
 /// Sign-ins tried from one client address.
 pub const SIGNIN_PER_ADDRESS: Limit = Limit {
     name: "signin-address",

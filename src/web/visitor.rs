@@ -194,6 +194,22 @@ where
     }
 }
 
+/// The signed-in session allowed to see `page`; otherwise where to go: the
+/// first connection for a session that may only set its password, else the
+/// sign-in page, returning to `page` after.
+pub fn require_full_session<'a>(
+    visitor: &'a Visitor,
+    page: &str,
+) -> Result<&'a SessionInfo, String> {
+    if let Some(session) = visitor.full_session() {
+        return Ok(session);
+    }
+    if visitor.session.is_some() {
+        return Err("/premiere-connexion".to_owned());
+    }
+    Err(format!("/connexion?retour={page}"))
+}
+
 /// A form with no field but the anti-forgery token.
 #[derive(Debug, Deserialize)]
 pub struct NoFields {}

@@ -185,7 +185,12 @@ async fn reports_of_others_and_odd_ids_are_not_found() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.url().path(), "/connexion");
+    let back = format!("/connexion?retour=/rapports/{other_id}/telecharger");
+    assert_eq!(
+        r.url().as_str(),
+        app.url(&back),
+        "signing in returns to the file"
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM downloads").await, 0);
 }
 
@@ -278,4 +283,50 @@ async fn a_large_report_is_stored_in_parts_and_downloaded_intact() {
         r.bytes().await.unwrap().as_ref(),
         &source[9_000_000..9_000_100]
     );
+}
+
+#[tokio::test]
+async fn weak_etags_unknown_units_and_heads_are_handled_and_not_recorded() {
+    let app = owner().await;
+    let (_, list) = app.get_text("/rapports").await;
+    let url = app.url(&format!(
+        "/rapports/{}/telecharger",
+        report_id(&list, "RDC-2025-001003")
+    ));
+    let r = app.client.head(&url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+
+    let weak = format!("W/{etag}");
+    let r = app
+        .client
+        .get(&url)
+        .header("if-none-match", weak)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 304, "If-None-Match compares weakly");
+    let r = app
+        .client
+        .get(&url)
+        .header("range", "bytes=0-0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 206);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM downloads").await,
+        0,
+        "HEAD, 304 and parts"
+    );
+
+    let r = app
+        .client
+        .get(&url)
+        .header("range", "items=0-5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "an unknown range unit is ignored");
+    assert_eq!(app.count("SELECT COUNT(*) FROM downloads").await, 1);
 }

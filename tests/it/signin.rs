@@ -58,10 +58,11 @@ async fn a_restricted_session_can_only_set_the_password() {
     confirmed(&app).await;
     let r = app.get("/rapports").await;
     assert_eq!(r.url().path(), "/premiere-connexion");
-    let r = app.get("/compte").await;
-    assert_eq!(r.url().path(), "/connexion");
-    let r = app.get("/rapports/1/telecharger").await;
-    assert_eq!(r.url().path(), "/connexion");
+    for path in ["/compte", "/rapports/1/telecharger", "/rapports?page=2"] {
+        let r = app.get(path).await;
+        assert_eq!(r.url().path(), "/premiere-connexion", "{path}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM downloads").await, 0);
 }
 
 #[tokio::test]
@@ -259,4 +260,20 @@ async fn sign_in_returns_to_the_page_asked_for_but_only_on_this_site() {
         )
         .await;
     assert_eq!(r.url().as_str(), app.url("/rapports"));
+}
+
+#[tokio::test]
+async fn an_active_session_still_ends_after_a_day_unless_remembered() {
+    let app = TestApp::spawn().await;
+    app.import_ok("basic/manifest.csv").await;
+    app.register_owner(CONTACT, "pcr@example.org", PASSWORD)
+        .await;
+    for _ in 0..4 {
+        app.clock.advance(chrono::Duration::hours(5));
+        let r = app.get("/rapports").await;
+        assert_eq!(r.url().path(), "/rapports", "active within its idle time");
+    }
+    app.clock.advance(chrono::Duration::hours(5));
+    let r = app.get("/rapports").await;
+    assert_eq!(r.url().path(), "/connexion");
 }

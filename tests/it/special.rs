@@ -346,3 +346,45 @@ async fn repeated_gets_of_every_emailed_link_change_nothing() {
     }
     assert_eq!(snapshot(&app).await, before);
 }
+
+#[tokio::test]
+async fn opening_a_link_that_cannot_confirm_says_why_at_once() {
+    let app = TestApp::spawn().await;
+    app.import_ok("basic/manifest.csv").await;
+    let link = app
+        .register_until_confirmation(CONTACT, "pcr@example.org")
+        .await;
+    let r = app.get(&link).await;
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Confirmer mon inscription")
+    );
+    app.post("/inscription/confirmer", &[]).await;
+
+    let r = app.get(&link).await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("déjà été validée") && !page.contains("Confirmer mon inscription"));
+
+    let (browser, _) = app.new_browser();
+    let r = browser
+        .get(app.url("/inscription/confirmer?jeton=tronque"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("Lien non valide"));
+}
+
+#[tokio::test]
+async fn pages_of_later_steps_do_not_pretend_without_a_registration() {
+    let app = TestApp::spawn().await;
+    app.import_ok("basic/manifest.csv").await;
+    let (_, page) = app.get_text("/inscription/envoyee").await;
+    assert!(!page.contains("vient d&#39;être envoyé") && !page.contains("vient d'être envoyé"));
+    assert!(page.contains("Saisissez de nouveau vos codes"));
+    let (_, page) = app.get_text("/inscription/compte-existant").await;
+    assert!(!page.contains("a déjà un compte"));
+}

@@ -113,6 +113,13 @@ pub enum ProblemKind {
         /// The period's end.
         end: NaiveDate,
     },
+    /// `issued_on` is before the end of the period it reports on.
+    IssuedBeforeEnd {
+        /// The period's end.
+        end: NaiveDate,
+        /// The issue date.
+        issued: NaiveDate,
+    },
     /// Not one of the report kinds.
     InvalidKind(String),
     /// The report number is on other rows too.
@@ -331,6 +338,9 @@ fn french(kind: &ProblemKind) -> String {
         K::EndBeforeStart { start, end } => {
             format!("la fin de période ({end}) précède son début ({start})")
         }
+        K::IssuedBeforeEnd { end, issued } => {
+            format!("le rapport serait émis ({issued}) avant la fin de sa période ({end})")
+        }
         K::InvalidKind(value) => format!(
             "type «\u{a0}{value}\u{a0}» inconnu (attendu periodique, complementaire ou rectificatif)"
         ),
@@ -401,6 +411,9 @@ fn english(kind: &ProblemKind) -> String {
         K::NoSuchDate(value) => format!("invalid date \"{value}\": no such day"),
         K::EndBeforeStart { start, end } => {
             format!("the period ends ({end}) before it starts ({start})")
+        }
+        K::IssuedBeforeEnd { end, issued } => {
+            format!("the report would be issued ({issued}) before its period ends ({end})")
         }
         K::InvalidKind(value) => format!(
             "unknown kind \"{value}\" (expected periodique, complementaire or rectificatif)"

@@ -86,6 +86,15 @@ impl Cells<'_> {
             );
             return None;
         }
+        if let (Some(end), Some(issued)) = (period_end, issued_on)
+            && issued < end
+        {
+            self.flag(
+                Column::IssuedOn,
+                ProblemKind::IssuedBeforeEnd { end, issued },
+            );
+            return None;
+        }
         Some(Metadata {
             report_number: report_number?,
             recipient_code: recipient_code?,

@@ -397,3 +397,19 @@ fn a_row_with_too_few_cells_is_named() {
     };
     assert_eq!(problems[0].kind, kind);
 }
+
+#[test]
+fn a_report_issued_before_its_period_ends_is_refused() {
+    let rows = "RDC-2026-1,D1,A,a@example.com,2026-01-01,2026-01-31,periodique,2026-01-15,pdf/RDC-2025-001002_D0012005.pdf\n";
+    let dir = batch_in_tempdir(
+        &format!("{HEADER}{rows}"),
+        &["RDC-2025-001002_D0012005.pdf"],
+    );
+    let problems = read_batch(&dir.path().join("manifest.csv")).unwrap_err();
+    assert_eq!(places(&problems), [(Some(1), Some("issued_on"))]);
+    assert!(
+        problems[0]
+            .message(Lang::Fr)
+            .contains("avant la fin de sa période")
+    );
+}
