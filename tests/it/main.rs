@@ -8,6 +8,7 @@ mod harness;
 mod import;
 mod journey;
 mod mail;
+mod notify;
 mod registration;
 mod reports;
 mod signin;
