@@ -286,6 +286,19 @@ pub struct StartConfirmation {
     pub event: &'static str,
 }
 
+/// An emailed link to record with its email.
+#[derive(Debug, Clone)]
+pub struct NewLink {
+    /// Hash of the token.
+    pub token_hash: String,
+    /// Now.
+    pub now: DateTime<Utc>,
+    /// When the link dies.
+    pub expires_at: DateTime<Utc>,
+    /// The email carrying it.
+    pub mail: Mail,
+}
+
 /// Attempts counted under one throttling key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hits {
@@ -521,6 +534,30 @@ pub trait Store: Send + Sync {
         email: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, DbError>;
+
+    /// Queues a reset link for the account with this email, if there is one;
+    /// whether there was.
+    async fn request_reset(&self, email: &str, reset: &NewLink) -> Result<bool, DbError>;
+    /// What a reset token allows now.
+    async fn reset_link(&self, token_hash: &str, now: DateTime<Utc>) -> Result<LinkState, DbError>;
+    /// Consumes a reset token and sets the new password at once: every
+    /// session and every other link of the account dies, and the account is
+    /// told. The account, if the token was usable.
+    async fn reset_password(
+        &self,
+        token_hash: &str,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, DbError>;
+    /// Changes a password: every other session and every link of the account
+    /// dies, and the account is told.
+    async fn change_password(
+        &self,
+        account_id: i64,
+        hash: &str,
+        keep_session: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError>;
 
     /// Counts one attempt under `key` in a fixed window, atomically.
     async fn throttle_hit(

@@ -325,6 +325,22 @@ async fn usable_confirmation(
     Ok(outcome.map_or(Ok(token), Err))
 }
 
+/// Queues E-PASSWORD-CHANGED for an account.
+async fn tell_password_changed(
+    tx: &mut Transaction<'_, Sqlite>,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let row = sqlx::query("SELECT email, lang FROM accounts WHERE id = ?")
+        .bind(account_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let key = format!("password-changed:{account_id}:{}", Token::generate().hash());
+    let lang = Lang::from_tag(&row.try_get::<String, _>("lang")?);
+    let to: String = row.try_get("email")?;
+    enqueue(tx, &key, &to, lang, &Mail::PasswordChanged {}, now).await
+}
+
 /// Sets a password and kills every link still outstanding for the account.
 async fn store_password(
     tx: &mut Transaction<'_, Sqlite>,
@@ -766,6 +782,118 @@ impl Store for SqliteStore {
         .fetch_one(&self.pool)
         .await?;
         created.map(from_ts).transpose()
+    }
+
+    async fn request_reset(&self, email: &str, reset: &NewLink) -> Result<bool, DbError> {
+        let mut tx = self.write_tx().await?;
+        let account =
+            sqlx::query("SELECT id, email, password_hash, lang FROM accounts WHERE email = ?")
+                .bind(email)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| account_from_row(&row))
+                .transpose()?;
+        let Some(account) = account else {
+            return Ok(false);
+        };
+        let token_id: i64 = sqlx::query_scalar(
+            "INSERT INTO tokens (hash, purpose, account_id, created_at, expires_at)
+             VALUES (?, 'reset', ?, ?, ?) RETURNING id",
+        )
+        .bind(&reset.token_hash)
+        .bind(account.id)
+        .bind(ts(reset.now))
+        .bind(ts(reset.expires_at))
+        .fetch_one(&mut *tx)
+        .await?;
+        let key = format!("reset:{token_id}");
+        enqueue(
+            &mut tx,
+            &key,
+            &account.email,
+            account.lang,
+            &reset.mail,
+            reset.now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn reset_link(&self, token_hash: &str, now: DateTime<Utc>) -> Result<LinkState, DbError> {
+        let row = sqlx::query(
+            "SELECT t.account_id, a.email, t.used_at, t.revoked_at, t.expires_at
+             FROM tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.hash = ? AND t.purpose = 'reset'",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(LinkState::Invalid);
+        };
+        let dead = row.try_get::<Option<i64>, _>("used_at")?.is_some()
+            || row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
+        if dead {
+            return Ok(LinkState::Invalid);
+        }
+        if row.try_get::<i64, _>("expires_at")? <= ts(now) {
+            return Ok(LinkState::Expired);
+        }
+        Ok(LinkState::Valid {
+            account_id: row.try_get("account_id")?,
+            email: row.try_get("email")?,
+        })
+    }
+
+    async fn reset_password(
+        &self,
+        token_hash: &str,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, DbError> {
+        let mut tx = self.write_tx().await?;
+        let account_id: Option<i64> = sqlx::query_scalar(
+            "UPDATE tokens SET used_at = ?1
+             WHERE hash = ?2 AND purpose = 'reset' AND used_at IS NULL
+               AND revoked_at IS NULL AND expires_at > ?1
+             RETURNING account_id",
+        )
+        .bind(ts(now))
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten();
+        let Some(account_id) = account_id else {
+            return Ok(None);
+        };
+        store_password(&mut tx, account_id, hash, now).await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = ?")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        tell_password_changed(&mut tx, account_id, now).await?;
+        tx.commit().await?;
+        Ok(Some(account_id))
+    }
+
+    async fn change_password(
+        &self,
+        account_id: i64,
+        hash: &str,
+        keep_session: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        let mut tx = self.write_tx().await?;
+        store_password(&mut tx, account_id, hash, now).await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = ? AND id_hash <> ?")
+            .bind(account_id)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        tell_password_changed(&mut tx, account_id, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn throttle_hit(

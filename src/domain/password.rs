@@ -47,6 +47,8 @@ pub enum PasswordProblem {
     Common,
     /// The confirmation differs.
     Mismatch,
+    /// The new password is the current one.
+    Unchanged,
 }
 
 /// Checks a new password against the policy.

@@ -91,6 +91,33 @@ pub fn render(mail: &Mail, _lang: Lang, c: &MailContext) -> Result<Rendered, ask
                 None => format!("{}/rapports", c.base_url),
             },
         ),
+        Mail::PasswordChanged {} => (
+            "Le mot de passe de votre compte a été changé".to_owned(),
+            format!("{}/mot-de-passe-oublie", c.base_url),
+        ),
+        Mail::ResetPassword { token, .. } => (
+            "Choisissez un nouveau mot de passe".to_owned(),
+            format!("{}/mot-de-passe-oublie/nouveau?jeton={token}", c.base_url),
+        ),
+        Mail::Delegate { token, .. } => (
+            "Accès aux rapports de contrôle".to_owned(),
+            match token {
+                Some(token) => format!("{}/invitation?jeton={token}", c.base_url),
+                None => format!("{}/rapports", c.base_url),
+            },
+        ),
+        Mail::EmailChangeConfirm { token, .. } => (
+            "Confirmez votre nouvelle adresse de connexion".to_owned(),
+            format!("{}/compte/email/confirmer?jeton={token}", c.base_url),
+        ),
+        Mail::EmailChangeNotice { done, .. } => (
+            if *done {
+                "Votre adresse de connexion a été changée".to_owned()
+            } else {
+                "Demande de changement de votre adresse de connexion".to_owned()
+            },
+            format!("{}/connexion", c.base_url),
+        ),
     };
     let view = View {
         c,

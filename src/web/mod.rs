@@ -1,9 +1,11 @@
 //! The web layer: state, router, layout and the headers every page gets.
 
+mod account;
 mod error;
 mod pages;
 mod registration;
 mod reports;
+mod reset;
 mod signin;
 mod throttle;
 pub mod visitor;
@@ -52,7 +54,11 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/static/password.js", get(pages::password_script))
-        .route("/compte", get(pages::account))
+        .route("/compte", get(account::page))
+        .route(
+            "/compte/mot-de-passe",
+            get(account::password_form).post(account::password_submit),
+        )
         .route(
             "/inscription",
             get(registration::codes_form).post(registration::codes_submit),
@@ -87,6 +93,14 @@ pub fn router(state: AppState) -> Router {
             get(signin::signin_form).post(signin::signin_submit),
         )
         .route("/deconnexion", post(signin::sign_out))
+        .route(
+            "/mot-de-passe-oublie",
+            get(reset::request_form).post(reset::request_submit),
+        )
+        .route(
+            "/mot-de-passe-oublie/nouveau",
+            get(reset::new_password_form).post(reset::new_password_submit),
+        )
         .route("/rapports", get(reports::list))
         .route("/rapports/{id}/telecharger", get(reports::download))
         .fallback(|| async { WebError::NotFound })

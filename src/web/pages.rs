@@ -7,9 +7,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::visitor::{Visitor, require_full_session};
+use super::visitor::Visitor;
 use super::{AppState, ErrorPage, WebError, see_other};
-use crate::db::AccessRecipient;
 
 /// What the layout shows around every page.
 pub struct Layout {
@@ -107,32 +106,6 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Res
     }
     let page = HomePage {
         layout: Layout::new(&state, &visitor, "Vos rapports de contrôle en ligne"),
-    };
-    Ok(visitor.respond(render(&page)?))
-}
-
-#[derive(Template)]
-#[template(path = "account.html")]
-struct AccountPage {
-    layout: Layout,
-    email: String,
-    recipients: Vec<AccessRecipient>,
-}
-
-/// "Mon compte": the login and the recipients in the account's access.
-pub async fn account(
-    State(state): State<AppState>,
-    visitor: Visitor,
-) -> Result<Response, WebError> {
-    let session = match require_full_session(&visitor, "/compte") {
-        Ok(session) => session,
-        Err(target) => return Ok(visitor.respond(see_other(&target))),
-    };
-    let recipients = state.store.access_recipients(session.account_id).await?;
-    let page = AccountPage {
-        email: session.email.clone(),
-        recipients,
-        layout: Layout::new(&state, &visitor, "Mon compte"),
     };
     Ok(visitor.respond(render(&page)?))
 }

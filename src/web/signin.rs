@@ -22,13 +22,55 @@ const LINK_COOKIE_MINUTES: i64 = 60;
 
 #[derive(Template)]
 #[template(path = "set_password.html")]
-struct SetPasswordPage {
+pub(super) struct SetPasswordPage {
     layout: Layout,
+    form: PasswordForm,
     email: String,
     email_local: String,
     min: usize,
     max: usize,
     error: Option<&'static str>,
+}
+
+/// The screens that choose a password: they differ only by their words,
+/// their target and whether the current password is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PasswordForm {
+    /// First connection (PWD-1).
+    First,
+    /// Forgotten password (RESET-2).
+    Reset,
+    /// Change from "Mon compte" (ACC-1).
+    Change,
+}
+
+impl PasswordForm {
+    fn heading(self) -> &'static str {
+        match self {
+            PasswordForm::First => "Choisir mon mot de passe",
+            PasswordForm::Reset => "Choisir un nouveau mot de passe",
+            PasswordForm::Change => "Changer mon mot de passe",
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            PasswordForm::First => "/premiere-connexion",
+            PasswordForm::Reset => "/mot-de-passe-oublie/nouveau",
+            PasswordForm::Change => "/compte/mot-de-passe",
+        }
+    }
+
+    fn submit(self) -> &'static str {
+        match self {
+            PasswordForm::First | PasswordForm::Reset => "Enregistrer et voir mes rapports",
+            PasswordForm::Change => "Enregistrer le nouveau mot de passe",
+        }
+    }
+
+    fn asks_current(self) -> bool {
+        self == PasswordForm::Change
+    }
 }
 
 /// Who may set a password in this browser.
@@ -125,23 +167,25 @@ pub async fn set_password_form(
         Ok(setter) => setter,
         Err(page) => return Ok(visitor.respond(page)),
     };
-    let page = set_password_page(&state, &visitor, setter.email(), None);
+    let page = password_page(PasswordForm::First, &state, &visitor, setter.email(), None);
     Ok(registration::no_referrer(visitor.respond(render(&page)?)))
 }
 
-fn set_password_page(
+/// The page of a password form, with its error if any.
+pub(super) fn password_page(
+    form: PasswordForm,
     state: &AppState,
     visitor: &Visitor,
     email: &str,
     error: Option<&'static str>,
 ) -> SetPasswordPage {
-    let title = if error.is_some() {
-        "Erreur – Choisir mon mot de passe"
-    } else {
-        "Choisir mon mot de passe"
+    let title = match error {
+        Some(_) => format!("Erreur – {}", form.heading()),
+        None => form.heading().to_owned(),
     };
     SetPasswordPage {
-        layout: Layout::new(state, visitor, title),
+        layout: Layout::new(state, visitor, &title),
+        form,
         email_local: local_part(email),
         email: email.to_owned(),
         min: MIN_CHARS,
@@ -180,7 +224,8 @@ pub async fn set_password_submit(
         )
     };
     if let Err(problem) = checked {
-        let page = set_password_page(
+        let page = password_page(
+            PasswordForm::First,
             &state,
             &visitor,
             setter.email(),
@@ -216,7 +261,7 @@ pub async fn set_password_submit(
     Ok(visitor.respond(see_other("/rapports")))
 }
 
-fn local_part(email: &str) -> String {
+pub(super) fn local_part(email: &str) -> String {
     Email::parse(email)
         .map(|e| e.local_part().to_owned())
         .unwrap_or_default()
@@ -240,6 +285,7 @@ pub fn password_error(problem: PasswordProblem) -> &'static str {
              pirates : choisissez-en un autre."
         }
         PasswordProblem::Mismatch => "Les deux saisies ne sont pas identiques.",
+        PasswordProblem::Unchanged => "Le nouveau mot de passe doit être différent de l'actuel.",
     }
 }
 
@@ -362,7 +408,7 @@ pub async fn sign_out(
 }
 
 /// Opens a new full session (a new id: never one the browser had).
-async fn open_full_session(
+pub(super) async fn open_full_session(
     state: &AppState,
     visitor: &mut Visitor,
     account_id: i64,

@@ -40,6 +40,20 @@ pub const CONFIRMATIONS_PER_RECIPIENT: Limit = Limit {
     window_secs: 60 * 60,
 };
 
+/// Reset links asked from one client address.
+pub const RESETS_PER_ADDRESS: Limit = Limit {
+    name: "resets-address",
+    max: 20,
+    window_secs: 15 * 60,
+};
+
+/// Reset links asked for one email.
+pub const RESETS_PER_ACCOUNT: Limit = Limit {
+    name: "resets-account",
+    max: 5,
+    window_secs: 60 * 60,
+};
+
 /// Sign-ins tried from one client address.
 pub const SIGNIN_PER_ADDRESS: Limit = Limit {
     name: "signin-address",

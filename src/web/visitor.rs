@@ -31,6 +31,8 @@ pub enum CookieName {
     Link,
     /// A first-connection link's token, moved out of the URL.
     FirstConnection,
+    /// A reset link's token, moved out of the URL.
+    Reset,
 }
 
 impl CookieName {
@@ -47,6 +49,8 @@ impl CookieName {
             (CookieName::Link, true) => "__Host-dosiport_link",
             (CookieName::FirstConnection, false) => "dosiport_first",
             (CookieName::FirstConnection, true) => "__Host-dosiport_first",
+            (CookieName::Reset, false) => "dosiport_reset",
+            (CookieName::Reset, true) => "__Host-dosiport_reset",
         }
     }
 }
