@@ -59,6 +59,7 @@ struct Raw {
     session_hours: Option<i64>,
     remember_days: Option<i64>,
     retention_months: Option<u32>,
+    max_delegates: Option<i64>,
 }
 
 /// The settings the portal runs with.
@@ -96,6 +97,8 @@ pub struct Config {
     pub remember_days: i64,
     /// How long a report stays available after publication.
     pub retention_months: u32,
+    /// Most delegates (with pending invitations) an owner may have.
+    pub max_delegates: i64,
 }
 
 impl Config {
@@ -185,6 +188,7 @@ impl Config {
             session_hours: positive("session_hours", raw.session_hours, 12)?,
             remember_days: positive("remember_days", raw.remember_days, 30)?,
             retention_months: raw.retention_months.unwrap_or(24),
+            max_delegates: positive("max_delegates", raw.max_delegates, 20)?,
         })
     }
 }
@@ -235,6 +239,7 @@ fn apply_env(raw: &mut Raw, var: impl Fn(&str) -> Option<String>) -> Result<(), 
     raw.first_connection_days = number("FIRST_CONNECTION_DAYS")?.or(raw.first_connection_days);
     raw.session_hours = number("SESSION_HOURS")?.or(raw.session_hours);
     raw.remember_days = number("REMEMBER_DAYS")?.or(raw.remember_days);
+    raw.max_delegates = number("MAX_DELEGATES")?.or(raw.max_delegates);
     if let Some(months) = number("RETENTION_MONTHS")? {
         raw.retention_months = Some(u32::try_from(months).map_err(|_| ConfigError::Invalid {
             setting: "RETENTION_MONTHS",

@@ -286,6 +286,122 @@ pub struct StartConfirmation {
     pub event: &'static str,
 }
 
+/// A delegate of an owner, or an invitation not yet accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DelegateKey {
+    /// An account with access.
+    Account(i64),
+    /// A pending invitation (token row id).
+    Invitation(i64),
+}
+
+impl DelegateKey {
+    /// The key as put in forms: `a12` or `i34`.
+    pub fn encode(&self) -> String {
+        match self {
+            DelegateKey::Account(id) => format!("a{id}"),
+            DelegateKey::Invitation(id) => format!("i{id}"),
+        }
+    }
+
+    /// Reads a key from a form.
+    pub fn decode(text: &str) -> Option<Self> {
+        let (kind, id) = text.split_at_checked(1)?;
+        let id: i64 = id.parse().ok()?;
+        match kind {
+            "a" => Some(DelegateKey::Account(id)),
+            "i" => Some(DelegateKey::Invitation(id)),
+            _ => None,
+        }
+    }
+}
+
+/// One line of an owner's delegates.
+#[derive(Debug, Clone)]
+pub struct DelegateEntry {
+    /// Its key.
+    pub key: DelegateKey,
+    /// The delegate's email.
+    pub email: String,
+    /// Whether it is an invitation not yet accepted.
+    pub pending: bool,
+}
+
+/// Delegation as seen from one account.
+#[derive(Debug, Clone, Default)]
+pub struct DelegationView {
+    /// Whether the account owns recipients (and so may delegate).
+    pub owns: bool,
+    /// Its delegates and pending invitations.
+    pub delegates: Vec<DelegateEntry>,
+    /// The owners who gave it access.
+    pub granted_by: Vec<String>,
+}
+
+/// Asking to add a delegate.
+#[derive(Debug, Clone)]
+pub struct DelegateRequest {
+    /// The owner.
+    pub owner_id: i64,
+    /// The delegate's normalised email.
+    pub email: String,
+    /// Now.
+    pub now: DateTime<Utc>,
+    /// End of the invitation link, if one is sent.
+    pub expires_at: DateTime<Utc>,
+    /// Days the invitation link lasts, for its email.
+    pub days: i64,
+    /// The invitation's token, used only if the address has no account.
+    pub token: String,
+    /// Its hash.
+    pub token_hash: String,
+    /// Most delegates (with invitations) an owner may have.
+    pub limit: i64,
+}
+
+/// What adding a delegate came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddDelegate {
+    /// An existing account got the access at once.
+    Added,
+    /// An invitation to create an account was sent.
+    Invited,
+    /// This address already has the access or an invitation.
+    AlreadyThere,
+    /// The owner's own address.
+    Itself,
+    /// The owner has as many delegates as allowed.
+    LimitReached,
+    /// The account owns no recipient: it cannot delegate (INV-3).
+    NotOwner,
+}
+
+/// What a delegate invitation allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvitationState {
+    /// Creating the account.
+    Valid {
+        /// Who invited.
+        owner_email: String,
+        /// The address invited.
+        email: String,
+    },
+    /// Too old.
+    Expired,
+    /// Unknown, used or withdrawn.
+    Invalid,
+}
+
+/// An accepted invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepted {
+    /// The delegate's account.
+    pub account_id: i64,
+    /// Whether the account was created now (else it existed already and its
+    /// password was left alone).
+    pub created: bool,
+}
+
 /// An emailed link to record with its email.
 #[derive(Debug, Clone)]
 pub struct NewLink {
@@ -558,6 +674,37 @@ pub trait Store: Send + Sync {
         keep_session: &str,
         now: DateTime<Utc>,
     ) -> Result<(), DbError>;
+
+    /// What "Mon compte" shows of delegation for an account.
+    async fn delegation(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<DelegationView, DbError>;
+    /// Gives an email access to an owner's reports: at once for an existing
+    /// account, else by an invitation to create one. Emails are queued.
+    async fn add_delegate(&self, request: &DelegateRequest) -> Result<AddDelegate, DbError>;
+    /// Ends a delegate's access, or a pending invitation; whether there was one.
+    async fn remove_delegate(
+        &self,
+        owner_id: i64,
+        key: &DelegateKey,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError>;
+    /// What a delegate invitation allows now.
+    async fn invitation(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<InvitationState, DbError>;
+    /// Consumes an invitation: creates the account with its password (or,
+    /// if the address got an account since, only gives the access).
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Accepted>, DbError>;
 
     /// Counts one attempt under `key` in a fixed window, atomically.
     async fn throttle_hit(

@@ -896,6 +896,296 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn delegation(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<DelegationView, DbError> {
+        let owns: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM recipients WHERE owner_account_id = ?)",
+        )
+        .bind(account_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let rows = sqlx::query(
+            "SELECT 'a' || a.id AS key, a.email, 0 AS pending, d.created_at AS since
+             FROM delegations d JOIN accounts a ON a.id = d.delegate_account_id
+             WHERE d.owner_account_id = ?1
+             UNION ALL
+             SELECT 'i' || t.id, t.email, 1, t.created_at FROM tokens t
+             WHERE t.purpose = 'delegate_invite' AND t.account_id = ?1 AND t.used_at IS NULL
+               AND t.revoked_at IS NULL AND t.expires_at > ?2
+             ORDER BY since, key",
+        )
+        .bind(account_id)
+        .bind(ts(now))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut delegates = Vec::new();
+        for row in &rows {
+            let key: String = row.try_get("key")?;
+            let key = DelegateKey::decode(&key).ok_or_else(|| DbError::Corrupt(key.clone()))?;
+            delegates.push(DelegateEntry {
+                key,
+                email: row.try_get("email")?,
+                pending: row.try_get::<i64, _>("pending")? == 1,
+            });
+        }
+        let granted_by: Vec<String> = sqlx::query_scalar(
+            "SELECT a.email FROM delegations d JOIN accounts a ON a.id = d.owner_account_id
+             WHERE d.delegate_account_id = ? ORDER BY a.email",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(DelegationView {
+            owns,
+            delegates,
+            granted_by,
+        })
+    }
+
+    async fn add_delegate(&self, r: &DelegateRequest) -> Result<AddDelegate, DbError> {
+        let mut tx = self.write_tx().await?;
+        let owner = sqlx::query(
+            "SELECT email, EXISTS (SELECT 1 FROM recipients WHERE owner_account_id = ?1) AS owns
+             FROM accounts WHERE id = ?1",
+        )
+        .bind(r.owner_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let owner_email: String = owner.try_get("email")?;
+        if !owner.try_get::<bool, _>("owns")? {
+            return Ok(AddDelegate::NotOwner);
+        }
+        if owner_email == r.email {
+            return Ok(AddDelegate::Itself);
+        }
+        let existing =
+            sqlx::query("SELECT id, email, password_hash, lang FROM accounts WHERE email = ?")
+                .bind(&r.email)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| account_from_row(&row))
+                .transpose()?;
+        let already: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM delegations d JOIN accounts a ON a.id = d.delegate_account_id
+                            WHERE d.owner_account_id = ?1 AND a.email = ?2)
+                 OR EXISTS (SELECT 1 FROM tokens WHERE purpose = 'delegate_invite' AND account_id = ?1
+                            AND email = ?2 AND used_at IS NULL AND revoked_at IS NULL
+                            AND expires_at > ?3)",
+        )
+        .bind(r.owner_id)
+        .bind(&r.email)
+        .bind(ts(r.now))
+        .fetch_one(&mut *tx)
+        .await?;
+        if already {
+            return Ok(AddDelegate::AlreadyThere);
+        }
+        let count: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM delegations WHERE owner_account_id = ?1)
+                  + (SELECT COUNT(*) FROM tokens WHERE purpose = 'delegate_invite' AND account_id = ?1
+                     AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?2)",
+        )
+        .bind(r.owner_id)
+        .bind(ts(r.now))
+        .fetch_one(&mut *tx)
+        .await?;
+        if count >= r.limit {
+            return Ok(AddDelegate::LimitReached);
+        }
+
+        let (outcome, key, token, lang) = match &existing {
+            Some(account) => {
+                sqlx::query(
+                    "INSERT INTO delegations (owner_account_id, delegate_account_id, created_at)
+                     VALUES (?, ?, ?)",
+                )
+                .bind(r.owner_id)
+                .bind(account.id)
+                .bind(ts(r.now))
+                .execute(&mut *tx)
+                .await?;
+                let key = format!("delegate:{}:{}:{}", r.owner_id, account.id, ts(r.now));
+                (AddDelegate::Added, key, None, account.lang)
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO tokens (hash, purpose, account_id, email, created_at, expires_at)
+                     VALUES (?, 'delegate_invite', ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(&r.token_hash)
+                .bind(r.owner_id)
+                .bind(&r.email)
+                .bind(ts(r.now))
+                .bind(ts(r.expires_at))
+                .fetch_one(&mut *tx)
+                .await?;
+                (
+                    AddDelegate::Invited,
+                    format!("delegate-invite:{id}"),
+                    Some(r.token.clone()),
+                    Lang::Fr,
+                )
+            }
+        };
+        let mail = Mail::Delegate {
+            owner_email,
+            token,
+            days: r.days,
+        };
+        enqueue(&mut tx, &key, &r.email, lang, &mail, r.now).await?;
+        let audit = AuditEvent {
+            at: r.now,
+            account_id: Some(r.owner_id),
+            recipient_id: None,
+            event: "delegate_added",
+            detail: format!("{} given access", r.email),
+            client_addr: None,
+        };
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn remove_delegate(
+        &self,
+        owner_id: i64,
+        key: &DelegateKey,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let mut tx = self.write_tx().await?;
+        let removed = match key {
+            DelegateKey::Account(id) => {
+                sqlx::query(
+                    "UPDATE tokens SET revoked_at = ?1 WHERE purpose = 'delegate_invite'
+                       AND account_id = ?2 AND used_at IS NULL AND revoked_at IS NULL
+                       AND email = (SELECT email FROM accounts WHERE id = ?3)",
+                )
+                .bind(ts(now))
+                .bind(owner_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM delegations WHERE owner_account_id = ? AND delegate_account_id = ?")
+                    .bind(owner_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+            }
+            DelegateKey::Invitation(id) => sqlx::query(
+                "UPDATE tokens SET revoked_at = ? WHERE id = ? AND account_id = ?
+                   AND purpose = 'delegate_invite' AND used_at IS NULL AND revoked_at IS NULL",
+            )
+            .bind(ts(now))
+            .bind(id)
+            .bind(owner_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        };
+        let audit = AuditEvent {
+            at: now,
+            account_id: Some(owner_id),
+            recipient_id: None,
+            event: "delegate_removed",
+            detail: key.encode(),
+            client_addr: None,
+        };
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(removed == 1)
+    }
+
+    async fn invitation(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<InvitationState, DbError> {
+        let row = sqlx::query(
+            "SELECT t.email, a.email AS owner_email, t.used_at, t.revoked_at, t.expires_at
+             FROM tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.hash = ? AND t.purpose = 'delegate_invite'",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(InvitationState::Invalid);
+        };
+        let dead = row.try_get::<Option<i64>, _>("used_at")?.is_some()
+            || row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
+        if dead {
+            return Ok(InvitationState::Invalid);
+        }
+        if row.try_get::<i64, _>("expires_at")? <= ts(now) {
+            return Ok(InvitationState::Expired);
+        }
+        Ok(InvitationState::Valid {
+            owner_email: row.try_get("owner_email")?,
+            email: row.try_get("email")?,
+        })
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Accepted>, DbError> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "UPDATE tokens SET used_at = ?1
+             WHERE hash = ?2 AND purpose = 'delegate_invite' AND used_at IS NULL
+               AND revoked_at IS NULL AND expires_at > ?1
+             RETURNING account_id, email",
+        )
+        .bind(ts(now))
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let owner_id: i64 = row.try_get("account_id")?;
+        let email: String = row.try_get("email")?;
+        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE email = ?")
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let accepted = match existing {
+            Some(account_id) => Accepted {
+                account_id,
+                created: false,
+            },
+            None => Accepted {
+                account_id: sqlx::query_scalar(
+                    "INSERT INTO accounts (email, password_hash, created_at) VALUES (?, ?, ?)
+                     RETURNING id",
+                )
+                .bind(&email)
+                .bind(password_hash)
+                .bind(ts(now))
+                .fetch_one(&mut *tx)
+                .await?,
+                created: true,
+            },
+        };
+        sqlx::query(
+            "INSERT INTO delegations (owner_account_id, delegate_account_id, created_at)
+             VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(owner_id)
+        .bind(accepted.account_id)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(accepted))
+    }
+
     async fn throttle_hit(
         &self,
         key: &str,

@@ -2,6 +2,7 @@
 
 mod account;
 mod error;
+mod invitation;
 mod pages;
 mod registration;
 mod reports;
@@ -58,6 +59,15 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/compte/mot-de-passe",
             get(account::password_form).post(account::password_submit),
+        )
+        .route("/compte/delegues", post(account::add_delegate))
+        .route(
+            "/compte/delegues/retirer",
+            get(account::remove_delegate_page).post(account::remove_delegate),
+        )
+        .route(
+            "/invitation",
+            get(invitation::form).post(invitation::submit),
         )
         .route(
             "/inscription",

@@ -33,6 +33,8 @@ pub enum CookieName {
     FirstConnection,
     /// A reset link's token, moved out of the URL.
     Reset,
+    /// A delegate invitation's token, moved out of the URL.
+    Invitation,
 }
 
 impl CookieName {
@@ -51,6 +53,8 @@ impl CookieName {
             (CookieName::FirstConnection, true) => "__Host-dosiport_first",
             (CookieName::Reset, false) => "dosiport_reset",
             (CookieName::Reset, true) => "__Host-dosiport_reset",
+            (CookieName::Invitation, false) => "dosiport_invitation",
+            (CookieName::Invitation, true) => "__Host-dosiport_invitation",
         }
     }
 }

@@ -1,0 +1,172 @@
+//! Accepting a delegate invitation (DEL-1): the emailed link leads to a form
+//! that creates the account with its password; only its POST uses the link.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::Duration;
+use serde::Deserialize;
+
+use super::pages::{Layout, MessagePage, render, unprocessable};
+use super::registration::{LinkQuery, invalid_link, no_referrer};
+use super::signin::{local_part, open_full_session, password_error};
+use super::visitor::{CookieName, CsrfForm, Visitor};
+use super::{AppState, WebError, see_other};
+use crate::db::InvitationState;
+use crate::domain::password::{self, MAX_CHARS, MIN_CHARS, Password, PasswordProblem};
+use crate::domain::secret::Token;
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationPage {
+    layout: Layout,
+    owner_email: String,
+    email: String,
+    email_local: String,
+    min: usize,
+    max: usize,
+    error: Option<&'static str>,
+}
+
+/// The invitation link: the token moves into a cookie and leaves the URL;
+/// then the form, or why the link cannot be used.
+pub async fn form(
+    State(state): State<AppState>,
+    mut visitor: Visitor,
+    Query(query): Query<LinkQuery>,
+) -> Result<Response, WebError> {
+    if let Some(text) = query.jeton {
+        let token = Token::from_received(text.trim()).map(|t| t.expose().to_owned());
+        visitor.set_cookie(
+            CookieName::Invitation,
+            token.unwrap_or_default(),
+            Some(Duration::hours(2)),
+        );
+        return Ok(no_referrer(visitor.respond(see_other("/invitation"))));
+    }
+    let (_, owner_email, email) = match invitation(&state, &visitor).await? {
+        Ok(found) => found,
+        Err(refusal) => return Ok(no_referrer(visitor.respond(refusal))),
+    };
+    let page = page(&state, &visitor, owner_email, email, None);
+    Ok(no_referrer(visitor.respond(render(&page)?)))
+}
+
+fn page(
+    state: &AppState,
+    visitor: &Visitor,
+    owner_email: String,
+    email: String,
+    error: Option<&'static str>,
+) -> InvitationPage {
+    InvitationPage {
+        layout: Layout::new(state, visitor, "Créer mon compte"),
+        owner_email,
+        email_local: local_part(&email),
+        email,
+        min: MIN_CHARS,
+        max: MAX_CHARS,
+        error,
+    }
+}
+
+/// The invitation this browser holds: token, owner and invited email; or
+/// the page to show instead.
+async fn invitation(
+    state: &AppState,
+    visitor: &Visitor,
+) -> Result<Result<(Token, String, String), Response>, WebError> {
+    let token = visitor
+        .cookie(CookieName::Invitation)
+        .and_then(Token::from_received);
+    let found = match &token {
+        Some(token) => {
+            state
+                .store
+                .invitation(&token.hash(), state.clock.now())
+                .await?
+        }
+        None => InvitationState::Invalid,
+    };
+    let (status, page) = match (found, token) {
+        (InvitationState::Valid { owner_email, email }, Some(token)) => return Ok(Ok((token, owner_email, email))),
+        (InvitationState::Expired, _) => (
+            StatusCode::GONE,
+            MessagePage::new(
+                Layout::new(state, visitor, "Invitation expirée"),
+                &["Cette invitation a expiré. Demandez à la personne qui vous l'a envoyée de vous \\
+                   ajouter de nouveau."],
+                Some(("Retour à l'accueil", "/")),
+            )
+            .problem(),
+        ),
+        _ => (StatusCode::BAD_REQUEST, invalid_link(state, visitor)),
+    };
+    Ok(Err((status, render(&page)?).into_response()))
+}
+
+/// The password of the new account.
+#[derive(Deserialize)]
+pub struct InvitationForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirmation: String,
+}
+
+/// The form posted: the account is created with the access, and signed in.
+pub async fn submit(
+    State(state): State<AppState>,
+    mut visitor: Visitor,
+    CsrfForm(form): CsrfForm<InvitationForm>,
+) -> Result<Response, WebError> {
+    let (token, owner_email, email) = match invitation(&state, &visitor).await? {
+        Ok(found) => found,
+        Err(refusal) => return Ok(no_referrer(visitor.respond(refusal))),
+    };
+    let password = Password::new(&form.password);
+    let checked = if form.password != form.confirmation {
+        Err(PasswordProblem::Mismatch)
+    } else {
+        password::check(&password, &local_part(&email), &state.config.lab_name)
+    };
+    if let Err(problem) = checked {
+        let page = page(
+            &state,
+            &visitor,
+            owner_email,
+            email,
+            Some(password_error(problem)),
+        );
+        return Ok(unprocessable(visitor.respond(render(&page)?)));
+    }
+
+    let hash = state.hasher.hash(password).await?;
+    let Some(accepted) = state
+        .store
+        .accept_invitation(&token.hash(), &hash, state.clock.now())
+        .await?
+    else {
+        let page = invalid_link(&state, &visitor);
+        return Ok((StatusCode::BAD_REQUEST, visitor.respond(render(&page)?)).into_response());
+    };
+    visitor.remove_cookie(CookieName::Invitation);
+    if !accepted.created {
+        let page = MessagePage::new(
+            Layout::new(&state, &visitor, "Accès ajouté"),
+            &[
+                "Cette adresse avait déjà un compte : les rapports partagés y sont ajoutés. \\
+               Connectez-vous avec votre mot de passe habituel.",
+            ],
+            Some(("Se connecter", "/connexion?retour=/rapports")),
+        );
+        return Ok(no_referrer(visitor.respond(render(&page)?)));
+    }
+    if let Some(old) = visitor.session_hash.take() {
+        state.store.delete_session(&old).await?;
+    }
+    open_full_session(&state, &mut visitor, accepted.account_id, false).await?;
+    tracing::info!(account_id = accepted.account_id, "delegate account created");
+    Ok(no_referrer(visitor.respond(see_other("/rapports"))))
+}
