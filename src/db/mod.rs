@@ -402,6 +402,20 @@ pub struct Accepted {
     pub created: bool,
 }
 
+/// What confirming an email change came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailChange {
+    /// The login is now the new address.
+    Changed {
+        /// The new login.
+        email: String,
+    },
+    /// The new address belongs to another account: nothing changed.
+    Taken,
+    /// The link is unknown, used, replaced or too old.
+    Invalid,
+}
+
 /// An emailed link to record with its email.
 #[derive(Debug, Clone)]
 pub struct NewLink {
@@ -705,6 +719,28 @@ pub trait Store: Send + Sync {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Accepted>, DbError>;
+
+    /// Records a login change to confirm: the new address gets the link, the
+    /// old one is told; an earlier pending change dies.
+    async fn request_email_change(
+        &self,
+        account_id: i64,
+        new_email: &str,
+        link: &NewLink,
+    ) -> Result<(), DbError>;
+    /// What an email-change token allows now (`Valid` names the new address).
+    async fn email_change_link(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LinkState, DbError>;
+    /// Consumes an email-change token and changes the login, unless the
+    /// address belongs to another account by now.
+    async fn confirm_email_change(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<EmailChange, DbError>;
 
     /// Counts one attempt under `key` in a fixed window, atomically.
     async fn throttle_hit(

@@ -1186,6 +1186,156 @@ impl Store for SqliteStore {
         Ok(Some(accepted))
     }
 
+    async fn request_email_change(
+        &self,
+        account_id: i64,
+        new_email: &str,
+        link: &NewLink,
+    ) -> Result<(), DbError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE tokens SET revoked_at = ? WHERE purpose = 'email_change' AND account_id = ?
+               AND used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(ts(link.now))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        let token_id: i64 = sqlx::query_scalar(
+            "INSERT INTO tokens (hash, purpose, account_id, email, created_at, expires_at)
+             VALUES (?, 'email_change', ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&link.token_hash)
+        .bind(account_id)
+        .bind(new_email)
+        .bind(ts(link.now))
+        .bind(ts(link.expires_at))
+        .fetch_one(&mut *tx)
+        .await?;
+        let row = sqlx::query("SELECT email, lang FROM accounts WHERE id = ?")
+            .bind(account_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let old: String = row.try_get("email")?;
+        let lang = Lang::from_tag(&row.try_get::<String, _>("lang")?);
+        let confirm = format!("email-change:{token_id}");
+        enqueue(&mut tx, &confirm, new_email, lang, &link.mail, link.now).await?;
+        let notice = Mail::EmailChangeNotice {
+            new_email: new_email.to_owned(),
+            done: false,
+        };
+        let asked = format!("email-change-asked:{token_id}");
+        enqueue(&mut tx, &asked, &old, lang, &notice, link.now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn email_change_link(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LinkState, DbError> {
+        let row = sqlx::query(
+            "SELECT account_id, email, used_at, revoked_at, expires_at FROM tokens
+             WHERE hash = ? AND purpose = 'email_change'",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(LinkState::Invalid);
+        };
+        let dead = row.try_get::<Option<i64>, _>("used_at")?.is_some()
+            || row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
+        if dead {
+            return Ok(LinkState::Invalid);
+        }
+        if row.try_get::<i64, _>("expires_at")? <= ts(now) {
+            return Ok(LinkState::Expired);
+        }
+        Ok(LinkState::Valid {
+            account_id: row.try_get("account_id")?,
+            email: row.try_get("email")?,
+        })
+    }
+
+    async fn confirm_email_change(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<EmailChange, DbError> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "SELECT t.id, t.account_id, t.email, a.email AS old_email, a.lang
+             FROM tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.hash = ?1 AND t.purpose = 'email_change' AND t.used_at IS NULL
+               AND t.revoked_at IS NULL AND t.expires_at > ?2",
+        )
+        .bind(token_hash)
+        .bind(ts(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(EmailChange::Invalid);
+        };
+        let (token_id, account_id): (i64, i64) = (row.try_get("id")?, row.try_get("account_id")?);
+        let new: String = row.try_get("email")?;
+        let old: String = row.try_get("old_email")?;
+        let taken: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM accounts WHERE email = ?)")
+                .bind(&new)
+                .fetch_one(&mut *tx)
+                .await?;
+        if taken {
+            return Ok(EmailChange::Taken);
+        }
+
+        sqlx::query("UPDATE tokens SET used_at = ? WHERE id = ?")
+            .bind(ts(now))
+            .bind(token_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE accounts SET email = ? WHERE id = ?")
+            .bind(&new)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE tokens SET revoked_at = ?
+             WHERE account_id = ? AND used_at IS NULL AND revoked_at IS NULL
+               AND purpose IN ('reset', 'first_connection', 'email_change')",
+        )
+        .bind(ts(now))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        let notice = Mail::EmailChangeNotice {
+            new_email: new.clone(),
+            done: true,
+        };
+        let lang = Lang::from_tag(&row.try_get::<String, _>("lang")?);
+        enqueue(
+            &mut tx,
+            &format!("email-changed:{token_id}"),
+            &old,
+            lang,
+            &notice,
+            now,
+        )
+        .await?;
+        let audit = AuditEvent {
+            at: now,
+            account_id: Some(account_id),
+            recipient_id: None,
+            event: "login_changed",
+            detail: format!("{old} became {new}"),
+            client_addr: None,
+        };
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(EmailChange::Changed { email: new })
+    }
+
     async fn throttle_hit(
         &self,
         key: &str,

@@ -3,6 +3,7 @@
 mod account;
 mod error;
 mod invitation;
+mod login_change;
 mod pages;
 mod registration;
 mod reports;
@@ -59,6 +60,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/compte/mot-de-passe",
             get(account::password_form).post(account::password_submit),
+        )
+        .route(
+            "/compte/email",
+            get(login_change::form).post(login_change::submit),
+        )
+        .route(
+            "/compte/email/confirmer",
+            get(login_change::confirm_page).post(login_change::confirm_submit),
         )
         .route("/compte/delegues", post(account::add_delegate))
         .route(

@@ -35,6 +35,8 @@ pub enum CookieName {
     Reset,
     /// A delegate invitation's token, moved out of the URL.
     Invitation,
+    /// An email-change link's token, moved out of the URL.
+    EmailChange,
 }
 
 impl CookieName {
@@ -55,6 +57,8 @@ impl CookieName {
             (CookieName::Reset, true) => "__Host-dosiport_reset",
             (CookieName::Invitation, false) => "dosiport_invitation",
             (CookieName::Invitation, true) => "__Host-dosiport_invitation",
+            (CookieName::EmailChange, false) => "dosiport_email_change",
+            (CookieName::EmailChange, true) => "__Host-dosiport_email_change",
         }
     }
 }

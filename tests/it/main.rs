@@ -9,6 +9,7 @@ mod demo;
 mod harness;
 mod import;
 mod journey;
+mod login_change;
 mod mail;
 mod notify;
 mod registration;

@@ -1,0 +1,239 @@
+//! Changing the login email (MAIL-1): asked with the current password,
+//! confirmed by a link sent to the new address, told to the old one.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::Duration;
+use serde::Deserialize;
+
+use super::pages::{Layout, MessagePage, echo, render, unprocessable};
+use super::registration::{LinkQuery, invalid_link, no_referrer};
+use super::visitor::{CookieName, CsrfForm, NoFields, Visitor, require_full_session};
+use super::{AppState, WebError, see_other, throttle};
+use crate::db::{EmailChange, LinkState, NewLink};
+use crate::domain::Email;
+use crate::domain::password::Password;
+use crate::domain::secret::Token;
+use crate::mail::Mail;
+
+/// Hours the confirmation link stays valid.
+const CONFIRM_HOURS: i64 = 24;
+
+#[derive(Template)]
+#[template(path = "email_change.html")]
+struct ChangePage {
+    layout: Layout,
+    current: String,
+    email: String,
+    error: Option<&'static str>,
+}
+
+/// The form: the new address twice and the current password.
+pub async fn form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+    let session = match require_full_session(&visitor, "/compte/email") {
+        Ok(session) => session,
+        Err(target) => return Ok(visitor.respond(see_other(&target))),
+    };
+    let page = ChangePage {
+        layout: Layout::new(&state, &visitor, "Changer mon adresse email"),
+        current: session.email.clone(),
+        email: String::new(),
+        error: None,
+    };
+    Ok(visitor.respond(render(&page)?))
+}
+
+/// The change as posted.
+#[derive(Deserialize)]
+pub struct ChangeForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    confirmation: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Asks for the change: the same answer whether or not the new address is
+/// already in use, which only its mailbox will learn.
+pub async fn submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    CsrfForm(form): CsrfForm<ChangeForm>,
+) -> Result<Response, WebError> {
+    let session = match require_full_session(&visitor, "/compte/email") {
+        Ok(session) => session.clone(),
+        Err(target) => return Ok(visitor.respond(see_other(&target))),
+    };
+    let refuse = |visitor: Visitor, error: &'static str| -> Result<Response, WebError> {
+        let page = ChangePage {
+            layout: Layout::new(&state, &visitor, "Erreur – Changer mon adresse email"),
+            current: session.email.clone(),
+            email: echo(&form.email, 254),
+            error: Some(error),
+        };
+        Ok(unprocessable(visitor.respond(render(&page)?)))
+    };
+    let Ok(email) = Email::parse(&form.email) else {
+        return refuse(
+            visitor,
+            "Saisissez une adresse email valide, par exemple prenom.nom@exemple.fr.",
+        );
+    };
+    if Email::parse(&form.confirmation).ok().as_ref() != Some(&email) {
+        return refuse(
+            visitor,
+            "Les deux saisies de la nouvelle adresse ne sont pas identiques.",
+        );
+    }
+    if email.normalized() == session.email {
+        return refuse(visitor, "C'est déjà l'adresse de votre compte.");
+    }
+    let checks = [(throttle::SIGNIN_PER_ACCOUNT, session.email.as_str())];
+    if throttle::attempt(&state, &checks).await?.is_some() {
+        return refuse(
+            visitor,
+            "Trop d'essais ont échoué. Par sécurité, réessayez dans un quart d'heure.",
+        );
+    }
+    let stored = state
+        .store
+        .account(session.account_id)
+        .await?
+        .and_then(|a| a.password_hash);
+    if !state
+        .hasher
+        .verify(Password::new(&form.password), stored)
+        .await?
+    {
+        return refuse(visitor, "Le mot de passe n'est pas celui de votre compte.");
+    }
+
+    let token = Token::generate();
+    let now = state.clock.now();
+    let link = NewLink {
+        token_hash: token.hash(),
+        now,
+        expires_at: now + Duration::hours(CONFIRM_HOURS),
+        mail: Mail::EmailChangeConfirm {
+            token: token.expose().to_owned(),
+            old_email: session.email.clone(),
+            hours: CONFIRM_HOURS,
+        },
+    };
+    state
+        .store
+        .request_email_change(session.account_id, email.normalized(), &link)
+        .await?;
+    state.mail_wake.notify_one();
+    tracing::info!(account_id = session.account_id, "login change asked");
+    Ok(visitor.respond(see_other("/compte?fait=email-demande")))
+}
+
+#[derive(Template)]
+#[template(path = "email_confirm.html")]
+struct ConfirmPage {
+    layout: Layout,
+    email: String,
+}
+
+/// The link sent to the new address: the token moves into a cookie and
+/// leaves the URL; then a page whose button confirms.
+pub async fn confirm_page(
+    State(state): State<AppState>,
+    mut visitor: Visitor,
+    Query(query): Query<LinkQuery>,
+) -> Result<Response, WebError> {
+    if let Some(text) = query.jeton {
+        let token = Token::from_received(text.trim()).map(|t| t.expose().to_owned());
+        visitor.set_cookie(
+            CookieName::EmailChange,
+            token.unwrap_or_default(),
+            Some(Duration::hours(1)),
+        );
+        return Ok(no_referrer(
+            visitor.respond(see_other("/compte/email/confirmer")),
+        ));
+    }
+    let token = visitor
+        .cookie(CookieName::EmailChange)
+        .and_then(Token::from_received);
+    let link = match &token {
+        Some(token) => {
+            state
+                .store
+                .email_change_link(&token.hash(), state.clock.now())
+                .await?
+        }
+        None => LinkState::Invalid,
+    };
+    let LinkState::Valid { email, .. } = link else {
+        let status = if link == LinkState::Expired {
+            StatusCode::GONE
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        let page = invalid_link(&state, &visitor);
+        return Ok(no_referrer(
+            (status, visitor.respond(render(&page)?)).into_response(),
+        ));
+    };
+    let page = ConfirmPage {
+        layout: Layout::new(&state, &visitor, "Confirmer ma nouvelle adresse"),
+        email,
+    };
+    Ok(no_referrer(visitor.respond(render(&page)?)))
+}
+
+/// The confirm button: the login changes now, unless the address was taken.
+pub async fn confirm_submit(
+    State(state): State<AppState>,
+    mut visitor: Visitor,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, WebError> {
+    let token = visitor
+        .cookie(CookieName::EmailChange)
+        .and_then(Token::from_received);
+    visitor.remove_cookie(CookieName::EmailChange);
+    let outcome = match token {
+        Some(token) => {
+            state
+                .store
+                .confirm_email_change(&token.hash(), state.clock.now())
+                .await?
+        }
+        None => EmailChange::Invalid,
+    };
+    let (status, page) = match outcome {
+        EmailChange::Changed { email } => {
+            state.mail_wake.notify_one();
+            let text = format!(
+                "Votre identifiant est désormais {email}. Utilisez cette adresse pour vous \
+                 connecter ; votre mot de passe ne change pas."
+            );
+            let page = MessagePage::new(
+                Layout::new(&state, &visitor, "Adresse email changée"),
+                &[text.as_str()],
+                Some(("Continuer", "/compte")),
+            );
+            (StatusCode::OK, page)
+        }
+        EmailChange::Taken => (
+            StatusCode::CONFLICT,
+            MessagePage::new(
+                Layout::new(&state, &visitor, "Changement impossible"),
+                &[
+                    "Cette adresse est déjà celle d'un autre compte du portail : elle ne peut pas \
+                   devenir l'identifiant de celui-ci. Rien n'a été changé.",
+                ],
+                Some(("Retour à l'accueil", "/")),
+            )
+            .problem(),
+        ),
+        EmailChange::Invalid => (StatusCode::BAD_REQUEST, invalid_link(&state, &visitor)),
+    };
+    let response = visitor.respond(render(&page)?);
+    Ok(no_referrer((status, response).into_response()))
+}
