@@ -63,73 +63,108 @@ struct Html<'a> {
     v: &'a View<'a>,
 }
 
+#[derive(Template)]
+#[template(path = "email/body_en.txt")]
+struct TextEn<'a> {
+    v: &'a View<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/body_en.html")]
+struct HtmlEn<'a> {
+    v: &'a View<'a>,
+}
+
 /// Renders an email in a language.
-///
-/// Limitation: emails are written in French only for now; `_lang` is kept so
-/// that the English catalogue slots in without changing callers.
-pub fn render(mail: &Mail, _lang: Lang, c: &MailContext) -> Result<Rendered, askama::Error> {
-    let (title, link) = match mail {
-        Mail::Invite { .. } => (
-            "Rapports de contrôle : inscrivez-vous pour les consulter en ligne".to_owned(),
-            format!("{}/inscription", c.base_url),
-        ),
-        Mail::ConfirmRegistration { token, .. } => (
-            "Confirmez votre adresse pour recevoir les rapports de contrôle".to_owned(),
-            format!("{}/inscription/confirmer?jeton={token}", c.base_url),
-        ),
-        Mail::NewReports {
-            count,
-            first_connection,
-        } => (
-            if *count > 1 {
-                format!("{count} nouveaux rapports de contrôle sont disponibles")
-            } else {
-                "Un nouveau rapport de contrôle est disponible".to_owned()
-            },
-            match first_connection {
-                Some(token) => format!("{}/premiere-connexion?jeton={token}", c.base_url),
-                None => format!("{}/rapports", c.base_url),
-            },
-        ),
-        Mail::PasswordChanged {} => (
-            "Le mot de passe de votre compte a été changé".to_owned(),
-            format!("{}/mot-de-passe-oublie", c.base_url),
-        ),
-        Mail::ResetPassword { token, .. } => (
-            "Choisissez un nouveau mot de passe".to_owned(),
-            format!("{}/mot-de-passe-oublie/nouveau?jeton={token}", c.base_url),
-        ),
-        Mail::Delegate { token, .. } => (
-            "Accès aux rapports de contrôle".to_owned(),
-            match token {
-                Some(token) => format!("{}/invitation?jeton={token}", c.base_url),
-                None => format!("{}/rapports", c.base_url),
-            },
-        ),
-        Mail::EmailChangeConfirm { token, .. } => (
-            "Confirmez votre nouvelle adresse de connexion".to_owned(),
-            format!("{}/compte/email/confirmer?jeton={token}", c.base_url),
-        ),
-        Mail::EmailChangeNotice { done, .. } => (
-            if *done {
-                "Votre adresse de connexion a été changée".to_owned()
-            } else {
-                "Demande de changement de votre adresse de connexion".to_owned()
-            },
-            format!("{}/connexion", c.base_url),
-        ),
-    };
+pub fn render(mail: &Mail, lang: Lang, c: &MailContext) -> Result<Rendered, askama::Error> {
     let view = View {
         c,
-        title,
-        link,
+        title: title(mail, lang),
+        link: link(mail, c),
         mail,
+    };
+    let (text, html) = match lang {
+        Lang::Fr => (Text { v: &view }.render()?, Html { v: &view }.render()?),
+        Lang::En => (TextEn { v: &view }.render()?, HtmlEn { v: &view }.render()?),
     };
     Ok(Rendered {
         subject: format!("{} – {}", view.title, c.lab_name),
-        text: Text { v: &view }.render()?,
-        html: Html { v: &view }.render()?,
+        text,
+        html,
     })
+}
+
+/// Where the email's button leads.
+fn link(mail: &Mail, c: &MailContext) -> String {
+    let base = &c.base_url;
+    match mail {
+        Mail::Invite { .. } => format!("{base}/inscription"),
+        Mail::ConfirmRegistration { token, .. } => {
+            format!("{base}/inscription/confirmer?jeton={token}")
+        }
+        Mail::NewReports {
+            first_connection: Some(token),
+            ..
+        } => format!("{base}/premiere-connexion?jeton={token}"),
+        Mail::NewReports { .. } => format!("{base}/rapports"),
+        Mail::PasswordChanged {} => format!("{base}/mot-de-passe-oublie"),
+        Mail::ResetPassword { token, .. } => {
+            format!("{base}/mot-de-passe-oublie/nouveau?jeton={token}")
+        }
+        Mail::Delegate {
+            token: Some(token), ..
+        } => format!("{base}/invitation?jeton={token}"),
+        Mail::Delegate { .. } => format!("{base}/rapports"),
+        Mail::EmailChangeConfirm { token, .. } => {
+            format!("{base}/compte/email/confirmer?jeton={token}")
+        }
+        Mail::EmailChangeNotice { .. } => format!("{base}/connexion"),
+    }
+}
+
+/// The subject, before the lab's name.
+fn title(mail: &Mail, lang: Lang) -> String {
+    let fixed = |fr: &str, en: &str| lang.pick(fr, en).to_owned();
+    match mail {
+        Mail::Invite { .. } => fixed(
+            "Rapports de contrôle : inscrivez-vous pour les consulter en ligne",
+            "Control reports: register to read them online",
+        ),
+        Mail::ConfirmRegistration { .. } => fixed(
+            "Confirmez votre adresse pour recevoir les rapports de contrôle",
+            "Confirm your address to receive the control reports",
+        ),
+        Mail::NewReports { count, .. } => match (lang, *count > 1) {
+            (Lang::Fr, true) => format!("{count} nouveaux rapports de contrôle sont disponibles"),
+            (Lang::Fr, false) => "Un nouveau rapport de contrôle est disponible".to_owned(),
+            (Lang::En, true) => format!("{count} new control reports are available"),
+            (Lang::En, false) => "A new control report is available".to_owned(),
+        },
+        Mail::PasswordChanged {} => fixed(
+            "Le mot de passe de votre compte a été changé",
+            "The password of your account was changed",
+        ),
+        Mail::ResetPassword { .. } => fixed(
+            "Choisissez un nouveau mot de passe",
+            "Choose a new password",
+        ),
+        Mail::Delegate { .. } => fixed(
+            "Accès aux rapports de contrôle",
+            "Access to control reports",
+        ),
+        Mail::EmailChangeConfirm { .. } => fixed(
+            "Confirmez votre nouvelle adresse de connexion",
+            "Confirm your new login address",
+        ),
+        Mail::EmailChangeNotice { done: true, .. } => fixed(
+            "Votre adresse de connexion a été changée",
+            "Your login address was changed",
+        ),
+        Mail::EmailChangeNotice { done: false, .. } => fixed(
+            "Demande de changement de votre adresse de connexion",
+            "Request to change your login address",
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -183,5 +218,138 @@ mod tests {
                 .contains("https://portail.example.com/premiere-connexion?jeton=T0KEN")
         );
         assert!(r.text.contains("choisir votre mot de passe"));
+    }
+}
+
+#[cfg(test)]
+mod snapshots {
+    use super::*;
+    use crate::domain::secret::Token;
+
+    fn context() -> MailContext {
+        MailContext {
+            lab_name: "ATLAS Dosimétrie".to_owned(),
+            contact_email: "service@example.com".to_owned(),
+            contact_phone: "+33 1 00 00 00 00".to_owned(),
+            base_url: "https://portail.example.com".to_owned(),
+        }
+    }
+
+    /// One email of every kind, each carrying a real random token.
+    fn catalogue(token: &str) -> Vec<(&'static str, Mail)> {
+        let t = || token.to_owned();
+        vec![
+            (
+                "invite",
+                Mail::Invite {
+                    recipient_name: "Clinique « Les Œillets » & Cie".to_owned(),
+                    security_code: "ABCD-EFGH-JKMN-PQRS".to_owned(),
+                    report_number: "RDC-2025-001001".to_owned(),
+                },
+            ),
+            (
+                "confirm_registration",
+                Mail::ConfirmRegistration {
+                    recipient_name: "Centre hospitalier".to_owned(),
+                    token: t(),
+                    hours: 48,
+                },
+            ),
+            (
+                "new_reports_first_connection",
+                Mail::NewReports {
+                    count: 3,
+                    first_connection: Some(t()),
+                },
+            ),
+            (
+                "new_report",
+                Mail::NewReports {
+                    count: 1,
+                    first_connection: None,
+                },
+            ),
+            ("password_changed", Mail::PasswordChanged {}),
+            (
+                "reset_password",
+                Mail::ResetPassword {
+                    token: t(),
+                    minutes: 60,
+                },
+            ),
+            (
+                "delegate_invitation",
+                Mail::Delegate {
+                    owner_email: "pcr@example.org".to_owned(),
+                    token: Some(t()),
+                    days: 7,
+                },
+            ),
+            (
+                "delegate_added",
+                Mail::Delegate {
+                    owner_email: "pcr@example.org".to_owned(),
+                    token: None,
+                    days: 7,
+                },
+            ),
+            (
+                "email_change_confirm",
+                Mail::EmailChangeConfirm {
+                    token: t(),
+                    old_email: "old@example.org".to_owned(),
+                    hours: 24,
+                },
+            ),
+            (
+                "email_change_asked",
+                Mail::EmailChangeNotice {
+                    new_email: "new@example.org".to_owned(),
+                    done: false,
+                },
+            ),
+            (
+                "email_change_done",
+                Mail::EmailChangeNotice {
+                    new_email: "new@example.org".to_owned(),
+                    done: true,
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_email_in_both_languages() {
+        let token = Token::generate();
+        for (name, mail) in catalogue(token.expose()) {
+            for lang in [Lang::Fr, Lang::En] {
+                let r = render(&mail, lang, &context()).unwrap();
+                for part in [&r.text, &r.html] {
+                    assert!(part.contains("service@example.com"), "{name}: no contact");
+                    assert!(part.contains("+33 1 00 00 00 00"), "{name}: no phone");
+                    let has_button = !matches!(mail, Mail::EmailChangeNotice { .. });
+                    let linked = part.contains("https://portail.example.com/");
+                    assert!(linked || !has_button, "{name}: no link");
+                }
+                let masked = format!("Subject: {}\n\n{}\n----\n{}", r.subject, r.text, r.html)
+                    .replace(token.expose(), "[token]");
+                insta::assert_snapshot!(format!("{name}.{}", lang.tag()), masked);
+            }
+        }
+    }
+
+    #[test]
+    fn french_and_english_differ_for_every_email() {
+        let token = Token::generate();
+        for (name, mail) in catalogue(token.expose()) {
+            let fr = render(&mail, Lang::Fr, &context()).unwrap();
+            let en = render(&mail, Lang::En, &context()).unwrap();
+            assert_ne!(fr.subject, en.subject, "{name}");
+            assert_ne!(fr.text, en.text, "{name}");
+            assert!(
+                en.html.contains("lang=\"en\"") && fr.html.contains("lang=\"fr\""),
+                "{name}"
+            );
+        }
     }
 }

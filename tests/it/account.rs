@@ -293,3 +293,45 @@ async fn forms_without_cookies_get_the_cookies_page_on_reset_too() {
         );
     }
 }
+
+#[tokio::test]
+async fn reset_mail_only_ever_goes_to_the_stored_address() {
+    let app = owner().await;
+    app.post("/deconnexion", &[]).await;
+    let before = app.emails().await.len();
+
+    // Two email values: refused, nothing sent.
+    app.get("/").await;
+    let csrf = cookie(&app.jar, &app.base, "dosiport_csrf").unwrap();
+    let body = format!("csrf={csrf}&email=pcr%40example.org&email=attacker%40example.net");
+    let r = app
+        .client
+        .post(app.url("/mot-de-passe-oublie"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
+    // Look-alikes of the stored address reach no account.
+    for lookalike in [
+        "ｐｃｒ@example.org",
+        "pcr@examplе.org",
+        "pcr@exampIe.org",
+        "pcr@examplı.org",
+    ] {
+        let (status, _) = app
+            .post_text("/mot-de-passe-oublie", &[("email", lookalike)])
+            .await;
+        assert!(status == 200 || status == 422, "{lookalike}: {status}");
+    }
+    assert_eq!(app.emails().await.len(), before, "no email for look-alikes");
+
+    // Case and spaces reach the account, and the mail goes to the stored form.
+    app.post("/mot-de-passe-oublie", &[("email", "  PCR@Example.ORG ")])
+        .await;
+    let emails = app.emails().await;
+    assert_eq!(emails.len(), before + 1);
+    assert_eq!(emails.last().unwrap().to, "pcr@example.org");
+}
