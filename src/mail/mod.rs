@@ -30,6 +30,13 @@ pub enum Mail {
         /// Hours the link stays valid.
         hours: i64,
     },
+    /// E-EXPIRING: reports will soon leave the portal.
+    Expiring {
+        /// How many reports leave.
+        count: i64,
+        /// The day they leave, as shown (already in the account's format).
+        on: String,
+    },
     /// E-PASSWORD-CHANGED: the account's password changed.
     PasswordChanged {},
     /// E-RESET: a link to choose a new password.
@@ -100,6 +107,7 @@ impl Mail {
             Mail::ConfirmRegistration { .. } => "confirm_registration",
             Mail::NewReports { .. } => "new_reports",
             Mail::PasswordChanged { .. } => "password_changed",
+            Mail::Expiring { .. } => "expiring",
             Mail::ResetPassword { .. } => "reset_password",
             Mail::Delegate { .. } => "delegate",
             Mail::EmailChangeConfirm { .. } => "email_change_confirm",

@@ -108,6 +108,7 @@ fn link(mail: &Mail, c: &MailContext) -> String {
         } => format!("{base}/premiere-connexion?jeton={token}"),
         Mail::NewReports { .. } => format!("{base}/rapports"),
         Mail::PasswordChanged {} => format!("{base}/mot-de-passe-oublie"),
+        Mail::Expiring { .. } => format!("{base}/rapports"),
         Mail::ResetPassword { token, .. } => {
             format!("{base}/mot-de-passe-oublie/nouveau?jeton={token}")
         }
@@ -140,6 +141,10 @@ fn title(mail: &Mail, lang: Lang) -> String {
             (Lang::En, true) => format!("{count} new control reports are available"),
             (Lang::En, false) => "A new control report is available".to_owned(),
         },
+        Mail::Expiring { .. } => fixed(
+            "Des rapports de contrôle vont bientôt être retirés du portail",
+            "Control reports will soon leave the portal",
+        ),
         Mail::PasswordChanged {} => fixed(
             "Le mot de passe de votre compte a été changé",
             "The password of your account was changed",
@@ -270,6 +275,13 @@ mod snapshots {
                 },
             ),
             ("password_changed", Mail::PasswordChanged {}),
+            (
+                "expiring",
+                Mail::Expiring {
+                    count: 4,
+                    on: "04/01/2027".to_owned(),
+                },
+            ),
             (
                 "reset_password",
                 Mail::ResetPassword {
