@@ -78,10 +78,25 @@ impl App {
         }
     }
 
+    /// The retention work, as of the application's clock.
+    pub fn retention(&self) -> crate::jobs::retention::Retention<'_> {
+        crate::jobs::retention::Retention {
+            store: self.state.store.as_ref(),
+            files: &self.state.files,
+            clock: self.state.clock.as_ref(),
+            config: &self.state.config,
+        }
+    }
+
     /// Serves the portal on a bound listener, with the outbox sender running
     /// beside it, until the future is dropped or the process is stopped.
     pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
         tokio::spawn(self.mailer.clone().run());
+        let wake = self.state.mail_wake.clone();
+        tokio::spawn(crate::jobs::retention::run_forever(
+            self.state.clone(),
+            wake,
+        ));
         let service = web::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, service)
             .with_graceful_shutdown(shutdown_signal())

@@ -32,6 +32,9 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Reminds readers of reports about to leave, then deletes the reports
+    /// past their last day (the server also does it every hour).
+    Purge,
     /// Imports a batch of reports described by a manifest (CSV).
     Import {
         /// The manifest; PDF paths in it are relative to its folder.
@@ -57,6 +60,7 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve { demo } => serve(config, demo).await,
         Command::Import { manifest } => import(config, &manifest).await,
+        Command::Purge => purge(config).await,
     }
 }
 
@@ -71,6 +75,21 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("listening on {listen}"))?;
     println!("dosiport listens on {}", app.state.config.link("/"));
     app.serve(listener).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn purge(config: Config) -> anyhow::Result<ExitCode> {
+    let app = App::open(config, Arc::new(SystemClock)).await?;
+    let run = app.retention().run_once().await?;
+    println!(
+        "Reminders queued: {}; reports deleted: {}; files deleted: {}.",
+        run.reminders, run.reports_purged, run.files_deleted
+    );
+    let pass = app.mailer.deliver_due().await?;
+    println!(
+        "Emails sent: {}; to retry by the server: {}.",
+        pass.sent, pass.deferred
+    );
     Ok(ExitCode::SUCCESS)
 }
 

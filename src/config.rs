@@ -60,6 +60,7 @@ struct Raw {
     remember_days: Option<i64>,
     retention_months: Option<u32>,
     max_delegates: Option<i64>,
+    reminder_days: Option<i64>,
 }
 
 /// The settings the portal runs with.
@@ -99,6 +100,9 @@ pub struct Config {
     pub retention_months: u32,
     /// Most delegates (with pending invitations) an owner may have.
     pub max_delegates: i64,
+    /// Days before a report leaves that its readers are reminded; 0 for no
+    /// reminder.
+    pub reminder_days: i64,
 }
 
 impl Config {
@@ -189,6 +193,7 @@ impl Config {
             remember_days: positive("remember_days", raw.remember_days, 30)?,
             retention_months: raw.retention_months.unwrap_or(24),
             max_delegates: positive("max_delegates", raw.max_delegates, 20)?,
+            reminder_days: raw.reminder_days.unwrap_or(30).max(0),
         })
     }
 }
@@ -240,6 +245,7 @@ fn apply_env(raw: &mut Raw, var: impl Fn(&str) -> Option<String>) -> Result<(), 
     raw.session_hours = number("SESSION_HOURS")?.or(raw.session_hours);
     raw.remember_days = number("REMEMBER_DAYS")?.or(raw.remember_days);
     raw.max_delegates = number("MAX_DELEGATES")?.or(raw.max_delegates);
+    raw.reminder_days = number("REMINDER_DAYS")?.or(raw.reminder_days);
     if let Some(months) = number("RETENTION_MONTHS")? {
         raw.retention_months = Some(u32::try_from(months).map_err(|_| ConfigError::Invalid {
             setting: "RETENTION_MONTHS",

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod import;
+pub mod jobs;
 pub mod mail;
 pub mod storage;
 pub mod telemetry;

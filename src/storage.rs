@@ -135,6 +135,14 @@ impl FileStore {
         Ok(result.into_stream().map_err(std::io::Error::other).boxed())
     }
 
+    /// Deletes a stored file; deleting one already gone is not an error.
+    pub async fn delete(&self, sha256: &str) -> Result<(), StorageError> {
+        match self.inner.delete(&key(sha256)?).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Whether a file is stored.
     pub async fn exists(&self, sha256: &str) -> Result<bool, StorageError> {
         match self.inner.head(&key(sha256)?).await {

@@ -52,6 +52,8 @@ CREATE TABLE reports (
     file_name       TEXT    NOT NULL
 );
 CREATE INDEX reports_recipient ON reports (recipient_id, published_at DESC, id DESC);
+CREATE INDEX reports_available_until ON reports (available_until);
+CREATE INDEX reports_file ON reports (file_sha256);
 
 CREATE TABLE downloads (
     id          INTEGER PRIMARY KEY,

@@ -416,6 +416,15 @@ pub enum EmailChange {
     Invalid,
 }
 
+/// What a purge removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Purged {
+    /// Reports deleted.
+    pub reports: usize,
+    /// Files no longer referenced, to delete from storage.
+    pub orphan_files: Vec<String>,
+}
+
 /// An emailed link to record with its email.
 #[derive(Debug, Clone)]
 pub struct NewLink {
@@ -741,6 +750,18 @@ pub trait Store: Send + Sync {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<EmailChange, DbError>;
+
+    /// Queues E-EXPIRING, once per account and batch, for the reports that
+    /// leave on or before `horizon` (and after `today`); how many were queued.
+    async fn queue_expiry_reminders(
+        &self,
+        today: NaiveDate,
+        horizon: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<usize, DbError>;
+    /// Deletes the reports whose last day is before `today`, with their
+    /// download records; the files no report points to any more.
+    async fn purge_expired(&self, today: NaiveDate) -> Result<Purged, DbError>;
 
     /// Counts one attempt under `key` in a fixed window, atomically.
     async fn throttle_hit(

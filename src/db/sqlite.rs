@@ -364,6 +364,15 @@ async fn store_password(
     Ok(())
 }
 
+/// An ISO date as the account's language writes it.
+fn shown_date(iso: &str, lang: Lang) -> String {
+    match (NaiveDate::parse_from_str(iso, "%Y-%m-%d"), lang) {
+        (Ok(date), Lang::Fr) => date.format("%d/%m/%Y").to_string(),
+        (Ok(date), Lang::En) => date.format("%e %B %Y").to_string().trim().to_owned(),
+        (Err(_), _) => iso.to_owned(),
+    }
+}
+
 fn account_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Account, DbError> {
     Ok(Account {
         id: row.try_get("id")?,
@@ -1334,6 +1343,94 @@ impl Store for SqliteStore {
         insert_audit(&mut tx, &audit).await?;
         tx.commit().await?;
         Ok(EmailChange::Changed { email: new })
+    }
+
+    async fn queue_expiry_reminders(
+        &self,
+        today: NaiveDate,
+        horizon: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<usize, DbError> {
+        let mut tx = self.write_tx().await?;
+        let rows = sqlx::query(
+            "WITH access (account_id, owner_id) AS (
+                 SELECT id, id FROM accounts
+                 UNION ALL SELECT delegate_account_id, owner_account_id FROM delegations)
+             SELECT r.batch_id, a.id, a.email, a.lang, COUNT(*) AS count,
+                    MIN(r.available_until) AS leaves_on
+             FROM reports r
+             JOIN recipients rc ON rc.id = r.recipient_id
+             JOIN access ON access.owner_id = rc.owner_account_id
+             JOIN accounts a ON a.id = access.account_id
+             WHERE r.available_until > ?1 AND r.available_until <= ?2
+               AND NOT EXISTS (SELECT 1 FROM outbox o
+                               WHERE o.dedupe_key = 'expiring:' || r.batch_id || ':' || a.id)
+             GROUP BY r.batch_id, a.id, a.email, a.lang",
+        )
+        .bind(today.to_string())
+        .bind(horizon.to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &rows {
+            let (batch_id, account_id): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+            let leaves_on: String = row.try_get("leaves_on")?;
+            let lang = Lang::from_tag(&row.try_get::<String, _>("lang")?);
+            let mail = Mail::Expiring {
+                count: row.try_get("count")?,
+                on: shown_date(&leaves_on, lang),
+            };
+            let key = format!("expiring:{batch_id}:{account_id}");
+            enqueue(
+                &mut tx,
+                &key,
+                &row.try_get::<String, _>("email")?,
+                lang,
+                &mail,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+
+    async fn purge_expired(&self, today: NaiveDate) -> Result<Purged, DbError> {
+        let mut tx = self.write_tx().await?;
+        let today = today.to_string();
+        let files: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT file_sha256 FROM reports WHERE available_until < ?",
+        )
+        .bind(&today)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM downloads WHERE report_id IN
+                 (SELECT id FROM reports WHERE available_until < ?)",
+        )
+        .bind(&today)
+        .execute(&mut *tx)
+        .await?;
+        let reports = sqlx::query("DELETE FROM reports WHERE available_until < ?")
+            .bind(&today)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let mut orphan_files = Vec::new();
+        for sha in files {
+            let used: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM reports WHERE file_sha256 = ?)")
+                    .bind(&sha)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if !used {
+                orphan_files.push(sha);
+            }
+        }
+        tx.commit().await?;
+        Ok(Purged {
+            reports: usize::try_from(reports).unwrap_or(usize::MAX),
+            orphan_files,
+        })
     }
 
     async fn throttle_hit(

@@ -14,6 +14,7 @@ mod mail;
 mod notify;
 mod registration;
 mod reports;
+mod retention;
 mod signin;
 mod special;
 mod throttling;

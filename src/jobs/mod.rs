@@ -1,0 +1,4 @@
+//! Background work of the server: the outbox sender lives in `mail`; the
+//! daily retention work lives here.
+
+pub mod retention;
