@@ -8,16 +8,19 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
+use object_store::prefix::PrefixStore;
 use object_store::{GetOptions, GetRange, ObjectStore, PutPayload, WriteMultipart};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncReadExt;
 
 /// Files larger than this are uploaded in parts rather than read whole.
 const WHOLE_PUT_LIMIT: u64 = 8 * 1024 * 1024;
-/// Size of the parts of a large upload, and of reads from disk.
-const CHUNK: usize = 4 * 1024 * 1024;
+/// Size of the parts of a large upload (S3 refuses parts under 5 MiB but
+/// the last), and of reads from disk.
+const CHUNK: usize = 8 * 1024 * 1024;
 
 /// Why a file could not be stored or read.
 #[derive(Debug, thiserror::Error)]
@@ -57,8 +60,13 @@ impl std::fmt::Debug for FileStore {
 }
 
 impl FileStore {
-    /// Opens the storage named by the setting: a folder (created if missing).
+    /// Opens the storage named by the setting: `s3://bucket/prefix` (with
+    /// the usual `AWS_*` variables: keys, region, `AWS_ENDPOINT`,
+    /// `AWS_ALLOW_HTTP`), or a folder, created if missing.
     pub fn open(setting: &str) -> Result<Self, StorageError> {
+        if let Some(location) = setting.strip_prefix("s3://") {
+            return Self::open_s3(location);
+        }
         if setting.contains("://") {
             return Err(StorageError::Setting(setting.to_owned()));
         }
@@ -70,6 +78,23 @@ impl FileStore {
         Ok(Self {
             inner: Arc::new(local),
         })
+    }
+
+    fn open_s3(location: &str) -> Result<Self, StorageError> {
+        let (bucket, prefix) = location.split_once('/').unwrap_or((location, ""));
+        if bucket.is_empty() {
+            return Err(StorageError::Setting(format!("s3://{location}")));
+        }
+        let s3 = AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .build()?;
+        let prefix = prefix.trim_matches('/');
+        let inner: Arc<dyn ObjectStore> = if prefix.is_empty() {
+            Arc::new(s3)
+        } else {
+            Arc::new(PrefixStore::new(s3, prefix))
+        };
+        Ok(Self { inner })
     }
 
     /// Stores a local file under its SHA-256, unless it is already there.

@@ -74,6 +74,16 @@ impl TestApp {
         config.listen = addr;
         config.public_url = format!("http://{addr}").parse().unwrap();
         config.lab_name = "ATLAS Dosimétrie".to_owned();
+        if let Ok(bucket) = std::env::var("DOSIPORT_TEST_S3_BUCKET") {
+            // Each test gets its own prefix in the shared test bucket.
+            let prefix = dir
+                .path()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            config.storage = format!("s3://{bucket}/{prefix}");
+        }
         adjust(&mut config);
 
         let start = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
