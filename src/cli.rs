@@ -73,7 +73,10 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
-    println!("dosiport listens on {}", app.state.config.link("/"));
+    println!(
+        "dosiport listens on {listen}; its public address is {}",
+        app.state.config.link("/")
+    );
     app.serve(listener).await?;
     Ok(ExitCode::SUCCESS)
 }

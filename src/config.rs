@@ -187,13 +187,24 @@ impl Config {
             lab_name,
             mail_from,
             timezone,
-            confirmation_hours: positive("confirmation_hours", raw.confirmation_hours, 48)?,
-            first_connection_days: positive("first_connection_days", raw.first_connection_days, 7)?,
-            session_hours: positive("session_hours", raw.session_hours, 12)?,
-            remember_days: positive("remember_days", raw.remember_days, 30)?,
-            retention_months: raw.retention_months.unwrap_or(24),
-            max_delegates: positive("max_delegates", raw.max_delegates, 20)?,
-            reminder_days: raw.reminder_days.unwrap_or(30).max(0),
+            confirmation_hours: bounded("confirmation_hours", raw.confirmation_hours, 48, 24 * 31)?,
+            first_connection_days: bounded(
+                "first_connection_days",
+                raw.first_connection_days,
+                7,
+                366,
+            )?,
+            session_hours: bounded("session_hours", raw.session_hours, 12, 24)?,
+            remember_days: bounded("remember_days", raw.remember_days, 30, 366)?,
+            retention_months: u32::try_from(bounded(
+                "retention_months",
+                raw.retention_months.map(i64::from),
+                24,
+                1200,
+            )?)
+            .unwrap_or(24),
+            max_delegates: bounded("max_delegates", raw.max_delegates, 20, 10_000)?,
+            reminder_days: raw.reminder_days.unwrap_or(30).clamp(0, 366),
         })
     }
 }
@@ -267,7 +278,7 @@ fn parse_public_url(value: Option<String>, listen: SocketAddr) -> Result<Url, Co
             message: "must be an http:// or https:// address".to_owned(),
         });
     }
-    if url.path() != "/" || url.query().is_some() {
+    if url.path() != "/" || url.query().is_some() || !url.username().is_empty() {
         return Err(ConfigError::Invalid {
             setting: "public_url",
             message: "must be the root of a host, such as https://rapports.example.com, \
@@ -285,13 +296,20 @@ fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, ConfigError> {
     })
 }
 
-fn positive(setting: &'static str, value: Option<i64>, default: i64) -> Result<i64, ConfigError> {
+/// A whole number between 1 and `max` (every duration and count has a sane
+/// ceiling, so that no later computation overflows).
+fn bounded(
+    setting: &'static str,
+    value: Option<i64>,
+    default: i64,
+    max: i64,
+) -> Result<i64, ConfigError> {
     match value {
         None => Ok(default),
-        Some(v) if v > 0 => Ok(v),
+        Some(v) if (1..=max).contains(&v) => Ok(v),
         Some(_) => Err(ConfigError::Invalid {
             setting,
-            message: "must be greater than zero".to_owned(),
+            message: format!("must be between 1 and {max}"),
         }),
     }
 }
@@ -345,5 +363,23 @@ mod tests {
             };
             assert!(Config::from_raw(raw).is_err(), "{url}");
         }
+    }
+
+    #[test]
+    fn durations_and_counts_have_sane_bounds() {
+        for name in [
+            "DOSIPORT_SESSION_HOURS",
+            "DOSIPORT_REMEMBER_DAYS",
+            "DOSIPORT_MAX_DELEGATES",
+        ] {
+            let mut raw = Raw::default();
+            apply_env(&mut raw, |n| (n == name).then(|| "99999999999".to_owned())).unwrap();
+            assert!(Config::from_raw(raw).is_err(), "{name}");
+        }
+        let raw = Raw {
+            public_url: Some("http://user:pw@example.com".to_owned()),
+            ..Raw::default()
+        };
+        assert!(Config::from_raw(raw).is_err());
     }
 }

@@ -284,6 +284,9 @@ pub struct StartConfirmation {
     pub client_addr: String,
     /// The audit event recorded (`registration_certified`, `confirmation_resent`).
     pub event: &'static str,
+    /// Sends nothing if a link of the same registration was sent since then
+    /// (a double click).
+    pub unless_pending_since: Option<DateTime<Utc>>,
 }
 
 /// A delegate of an owner, or an invitation not yet accepted.
@@ -623,7 +626,8 @@ pub trait Store: Send + Sync {
     async fn delete_draft(&self, id_hash: &str) -> Result<(), DbError>;
 
     /// Records the certification, the confirmation token and its email at once.
-    async fn start_confirmation(&self, start: &StartConfirmation) -> Result<(), DbError>;
+    /// Whether a new link was queued (not if a recent one is pending).
+    async fn start_confirmation(&self, start: &StartConfirmation) -> Result<bool, DbError>;
     /// Consumes a confirmation token and gives the recipient its owner.
     async fn confirm_registration(
         &self,
@@ -763,6 +767,10 @@ pub trait Store: Send + Sync {
     /// download records; the files no report points to any more.
     async fn purge_expired(&self, today: NaiveDate) -> Result<Purged, DbError>;
 
+    /// Deletes rows that serve no more: ended sessions, drafts and counting
+    /// windows, and links dead for more than a month; how many.
+    async fn sweep(&self, now: DateTime<Utc>) -> Result<u64, DbError>;
+
     /// Counts one attempt under `key` in a fixed window, atomically.
     async fn throttle_hit(
         &self,
@@ -770,6 +778,8 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
         window_secs: i64,
     ) -> Result<Hits, DbError>;
+    /// Takes one attempt back from `key`, after it succeeded.
+    async fn throttle_give_back(&self, key: &str) -> Result<(), DbError>;
     /// Forgets the attempts under `key`.
     async fn throttle_clear(&self, key: &str) -> Result<(), DbError>;
 

@@ -548,8 +548,23 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn start_confirmation(&self, start: &StartConfirmation) -> Result<(), DbError> {
+    async fn start_confirmation(&self, start: &StartConfirmation) -> Result<bool, DbError> {
         let mut tx = self.write_tx().await?;
+        if let Some(since) = start.unless_pending_since {
+            let recent: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM tokens WHERE purpose = 'confirm_registration'
+                     AND recipient_id = ? AND email = ? AND used_at IS NULL
+                     AND revoked_at IS NULL AND created_at >= ?)",
+            )
+            .bind(start.recipient_id)
+            .bind(&start.email)
+            .bind(ts(since))
+            .fetch_one(&mut *tx)
+            .await?;
+            if recent {
+                return Ok(false);
+            }
+        }
         sqlx::query(
             "UPDATE tokens SET revoked_at = ? WHERE purpose = 'confirm_registration'
                  AND recipient_id = ? AND email = ? AND used_at IS NULL AND revoked_at IS NULL",
@@ -593,7 +608,7 @@ impl Store for SqliteStore {
         )
         .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     async fn confirm_registration(
@@ -1433,6 +1448,25 @@ impl Store for SqliteStore {
         })
     }
 
+    async fn sweep(&self, now: DateTime<Utc>) -> Result<u64, DbError> {
+        let now = ts(now);
+        let statements = [
+            "DELETE FROM sessions WHERE expires_at <= ?1 OR (remember = 0 AND created_at <= ?1 - 86400)",
+            "DELETE FROM registration_drafts WHERE expires_at <= ?1",
+            "DELETE FROM throttle WHERE window_start <= ?1 - 86400",
+            "DELETE FROM tokens WHERE expires_at <= ?1 - 2592000",
+        ];
+        let mut deleted = 0;
+        for sql in statements {
+            deleted += sqlx::query(sql)
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+        }
+        Ok(deleted)
+    }
+
     async fn throttle_hit(
         &self,
         key: &str,
@@ -1455,6 +1489,14 @@ impl Store for SqliteStore {
             count: row.try_get(0)?,
             until: from_ts(row.try_get::<i64, _>(1)? + window_secs)?,
         })
+    }
+
+    async fn throttle_give_back(&self, key: &str) -> Result<(), DbError> {
+        sqlx::query("UPDATE throttle SET count = count - 1 WHERE key = ? AND count > 0")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn throttle_clear(&self, key: &str) -> Result<(), DbError> {
@@ -1504,7 +1546,9 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let remember: bool = row.try_get("remember")?;
-        if !remember && row.try_get::<i64, _>("last_seen_at")? < ts(now) - 60 {
+        let kind = SessionKind::from_str(&row.try_get::<String, _>("kind")?);
+        let slides = !remember && kind == SessionKind::Full;
+        if slides && row.try_get::<i64, _>("last_seen_at")? < ts(now) - 60 {
             sqlx::query("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id_hash = ?")
                 .bind(ts(now))
                 .bind(ts(idle_until))
@@ -1515,7 +1559,7 @@ impl Store for SqliteStore {
         Ok(Some(SessionInfo {
             account_id: row.try_get("account_id")?,
             email: row.try_get("email")?,
-            kind: SessionKind::from_str(&row.try_get::<String, _>("kind")?),
+            kind,
             has_password: row.try_get("has_password")?,
             remember,
         }))

@@ -51,7 +51,15 @@ impl Email {
         if original.contains('<') || original.contains('>') {
             return Err(EmailError::DisplayName);
         }
-        let unusable = |c: char| c.is_control() || c.is_whitespace() || c == '\u{FFFD}';
+        // Control and formatting characters (such as a right-to-left
+        // override) would make an address display as another one.
+        let unusable = |c: char| {
+            c.is_control()
+                || c.is_whitespace()
+                || matches!(c, '\u{FFFD}' | '\u{FEFF}')
+                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}')
+                || matches!(c, '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}')
+        };
         if original.chars().any(unusable) {
             return Err(EmailError::Syntax);
         }
@@ -64,6 +72,10 @@ impl Email {
             return Err(EmailError::TooLong);
         }
 
+        if domain.starts_with('[') {
+            // An address literal: valid in RFC 5321, never a real recipient.
+            return Err(EmailError::Syntax);
+        }
         let ascii_domain = idna::domain_to_ascii(domain).map_err(|_| EmailError::Syntax)?;
         if !ascii_domain.contains('.') || ascii_domain.split('.').any(|l| l.is_empty()) {
             return Err(EmailError::Syntax);
@@ -159,6 +171,11 @@ mod tests {
             Email::parse("jean dupont@example.com"),
             Err(EmailError::Syntax)
         );
+        assert_eq!(
+            Email::parse("\u{202E}bob@example.org"),
+            Err(EmailError::Syntax)
+        );
+        assert_eq!(Email::parse("bob@[127.0.0.1]"), Err(EmailError::Syntax));
         assert_eq!(
             Email::parse("Jean <jean@example.com>"),
             Err(EmailError::DisplayName)

@@ -34,6 +34,8 @@ pub struct RetentionRun {
     pub reports_purged: usize,
     /// Files deleted.
     pub files_deleted: usize,
+    /// Ended sessions, drafts, counters and old links deleted.
+    pub rows_swept: u64,
 }
 
 /// Everything the retention work touches.
@@ -63,13 +65,14 @@ impl Retention<'_> {
                 .queue_expiry_reminders(today, horizon, now)
                 .await?;
         }
+        run.rows_swept = self.store.sweep(now).await?;
         let purged = self.store.purge_expired(today).await?;
         run.reports_purged = purged.reports;
         for sha in &purged.orphan_files {
             self.files.delete(sha).await?;
             run.files_deleted += 1;
         }
-        if run != RetentionRun::default() {
+        if run.reminders + run.reports_purged > 0 {
             tracing::info!(?run, "retention work done");
         }
         Ok(run)

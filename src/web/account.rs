@@ -290,7 +290,8 @@ pub async fn password_submit(
     {
         return refuse(visitor, "Le mot de passe actuel n'est pas celui-ci.");
     }
-    throttle::clear(&state, throttle::SIGNIN_PER_ACCOUNT, &session.email).await?;
+    let account_key = [(throttle::SIGNIN_PER_ACCOUNT, session.email.as_str())];
+    throttle::succeeded(&state, &account_key, &[]).await?;
 
     let password = Password::new(&form.password);
     let checked = if form.password != form.confirmation {

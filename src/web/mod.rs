@@ -155,7 +155,7 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
     );
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
-    set(headers, header::REFERRER_POLICY, "same-origin");
+    set(headers, header::REFERRER_POLICY, "no-referrer");
     set(headers, header::CACHE_CONTROL, "no-store");
     if state.config.is_https() {
         set(

@@ -117,7 +117,9 @@ pub async fn codes_submit(
         page.layout.title.insert_str(0, "Erreur – ");
         return Ok(unprocessable(visitor.respond(render(&page)?)));
     };
-    throttle::clear(&state, throttle::CODES_PER_REPORT, number.as_str()).await?;
+    let report = [(throttle::CODES_PER_REPORT, number.as_str())];
+    let address = [(throttle::CODES_PER_ADDRESS, visitor.client_addr.as_str())];
+    throttle::succeeded(&state, &report, &address).await?;
 
     let draft_id = Token::generate();
     let now = state.clock.now();
@@ -413,15 +415,16 @@ pub async fn certify_submit(
     }
 
     // A double click must not send two links, the first of them dead.
-    let now = state.clock.now();
-    let pending = state
-        .store
-        .pending_confirmation(draft.recipient_id, &email, now)
-        .await?;
-    if pending.is_some_and(|sent| now - sent < Duration::seconds(RESEND_PAUSE_SECS)) {
-        return Ok(visitor.respond(see_other("/inscription/envoyee")));
-    }
-    send_confirmation(&state, visitor, draft, email, "registration_certified").await
+    let pause = Some(state.clock.now() - Duration::seconds(RESEND_PAUSE_SECS));
+    send_confirmation(
+        &state,
+        visitor,
+        draft,
+        email,
+        "registration_certified",
+        pause,
+    )
+    .await
 }
 
 /// Queues a new confirmation link for the draft's recipient and email; any
@@ -432,6 +435,7 @@ async fn send_confirmation(
     draft: Draft,
     email: String,
     event: &'static str,
+    unless_pending_since: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Response, WebError> {
     let recipient = draft.recipient_id.to_string();
     let checks = [(throttle::CONFIRMATIONS_PER_RECIPIENT, recipient.as_str())];
@@ -467,8 +471,11 @@ async fn send_confirmation(
         lang: Lang::Fr,
         client_addr: visitor.client_addr.clone(),
         event,
+        unless_pending_since,
     };
-    state.store.start_confirmation(&start).await?;
+    if !state.store.start_confirmation(&start).await? {
+        return Ok(visitor.respond(see_other("/inscription/envoyee")));
+    }
     state.mail_wake.notify_one();
     tracing::info!(
         recipient_id = draft.recipient_id,
@@ -532,7 +539,7 @@ pub async fn pending_resend(
     let Some(email) = draft.email.clone() else {
         return Ok(visitor.respond(see_other("/inscription/email")));
     };
-    send_confirmation(&state, visitor, draft, email, "confirmation_resent").await
+    send_confirmation(&state, visitor, draft, email, "confirmation_resent", None).await
 }
 
 #[derive(Template)]
@@ -727,6 +734,8 @@ fn refusal_page(
                 &[
                     "Cette inscription a déjà été validée. Connectez-vous avec votre adresse email \
                    et votre mot de passe.",
+                    "Vous n'avez pas encore choisi de mot de passe ? Utilisez « Mot de passe \
+                     oublié » sur la page de connexion : un lien pour le choisir vous sera envoyé.",
                 ],
                 Some(("Se connecter", "/connexion")),
             ),

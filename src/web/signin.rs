@@ -95,23 +95,35 @@ async fn password_setter(
     state: &AppState,
     visitor: &Visitor,
 ) -> Result<Result<Setter, Response>, WebError> {
-    let allowed = visitor
-        .session
-        .as_ref()
-        .filter(|s| s.kind == SessionKind::SetPassword || !s.has_password);
-    if let Some(session) = allowed {
-        let (account_id, email) = (session.account_id, session.email.clone());
-        return Ok(Ok(Setter::Session { account_id, email }));
-    }
+    // A link opened in this browser names its account: it comes before
+    // whatever session the browser holds.
     let Some(token) = visitor
         .cookie(CookieName::FirstConnection)
         .and_then(Token::from_received)
     else {
-        return Ok(Err(see_other("/connexion")));
+        let allowed = visitor
+            .session
+            .as_ref()
+            .filter(|s| s.kind == SessionKind::SetPassword || !s.has_password);
+        if let Some(session) = allowed {
+            let (account_id, email) = (session.account_id, session.email.clone());
+            return Ok(Ok(Setter::Session { account_id, email }));
+        }
+        if visitor.full_session().is_some() {
+            return Ok(Err(see_other("/rapports")));
+        }
+        let page = MessagePage::new(
+            Layout::new(state, visitor, "Choisir mon mot de passe"),
+            &[
+                "Pour choisir votre mot de passe, ouvrez le lien reçu par email en cliquant \
+                 dessus. Le portail a besoin que les cookies soient autorisés dans votre \
+                 navigateur.",
+                "Vous avez déjà un mot de passe ? Connectez-vous.",
+            ],
+            Some(("Se connecter", "/connexion")),
+        );
+        return Ok(Err(render(&page)?.into_response()));
     };
-    if visitor.full_session().is_some() {
-        return Ok(Err(see_other("/rapports")));
-    }
     let state_of_link = state
         .store
         .first_connection(&token.hash(), state.clock.now())
@@ -384,7 +396,9 @@ pub async fn signin_submit(
         tracing::info!("sign-in refused");
         return Ok(unprocessable(visitor.respond(render(&page)?)));
     };
-    throttle::clear(&state, throttle::SIGNIN_PER_ACCOUNT, &login).await?;
+    let account_key = [(throttle::SIGNIN_PER_ACCOUNT, login.as_str())];
+    let address = [(throttle::SIGNIN_PER_ADDRESS, visitor.client_addr.as_str())];
+    throttle::succeeded(&state, &account_key, &address).await?;
 
     if let Some(old) = visitor.session_hash.take() {
         state.store.delete_session(&old).await?;

@@ -68,34 +68,55 @@ pub const SIGNIN_PER_ACCOUNT: Limit = Limit {
     window_secs: 15 * 60,
 };
 
-/// Counts one attempt against every limit; the end of the longest block if
-/// any limit is exceeded.
+/// Counts one attempt against each limit in turn; the end of the block if
+/// one is exceeded (the later limits are then not counted, so that a
+/// blocked attempt costs nothing to the next key).
 pub async fn attempt(
     state: &AppState,
     checks: &[(Limit, &str)],
 ) -> Result<Option<DateTime<Utc>>, WebError> {
     let now = state.clock.now();
-    let mut blocked_until = None;
     for (limit, value) in checks {
-        let key = format!("{}:{value}", limit.name);
         let hits = state
             .store
-            .throttle_hit(&key, now, limit.window_secs)
+            .throttle_hit(&key(*limit, value), now, limit.window_secs)
             .await?;
         if hits.count > limit.max {
-            blocked_until = blocked_until.max(Some(hits.until));
+            tracing::warn!(limit = limit.name, "attempts throttled");
+            return Ok(Some(hits.until));
         }
     }
-    if blocked_until.is_some() {
-        tracing::warn!(limits = ?checks.iter().map(|(l, _)| l.name).collect::<Vec<_>>(), "attempts throttled");
-    }
-    Ok(blocked_until)
+    Ok(None)
 }
 
-/// Forgets the attempts of a key after a success.
-pub async fn clear(state: &AppState, limit: Limit, value: &str) -> Result<(), WebError> {
-    let key = format!("{}:{value}", limit.name);
-    Ok(state.store.throttle_clear(&key).await?)
+/// After a success: forgets the attempts of the first keys (the account or
+/// the report number), and gives back the one counted against the others
+/// (the client address), since only failures should count.
+pub async fn succeeded(
+    state: &AppState,
+    forget: &[(Limit, &str)],
+    give_back: &[(Limit, &str)],
+) -> Result<(), WebError> {
+    for (limit, value) in forget {
+        state.store.throttle_clear(&key(*limit, value)).await?;
+    }
+    for (limit, value) in give_back {
+        state.store.throttle_give_back(&key(*limit, value)).await?;
+    }
+    Ok(())
+}
+
+/// The key of a limit for one value. Client addresses in IPv6 count by
+/// their /64 network, as one attacker holds a whole one.
+fn key(limit: Limit, value: &str) -> String {
+    let value = match value.parse::<std::net::Ipv6Addr>() {
+        Ok(ip) if ip.to_ipv4_mapped().is_none() => {
+            let s = ip.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => value.to_owned(),
+    };
+    format!("{}:{value}", limit.name)
 }
 
 /// Whole minutes from now until `until`, at least one.

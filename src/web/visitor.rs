@@ -107,7 +107,14 @@ impl Visitor {
 
     /// Removes a cookie.
     pub fn remove_cookie(&mut self, name: CookieName) {
-        let cookie = Cookie::build((name.name(self.https), "")).path("/").build();
+        // The same attributes as when it was set: a browser ignores the
+        // removal of a `__Host-` cookie that is not `Secure`.
+        let cookie = Cookie::build((name.name(self.https), ""))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.https)
+            .path("/")
+            .build();
         self.jar = self.jar.clone().remove(cookie);
     }
 

@@ -277,3 +277,76 @@ async fn an_active_session_still_ends_after_a_day_unless_remembered() {
     let r = app.get("/rapports").await;
     assert_eq!(r.url().path(), "/connexion");
 }
+
+#[tokio::test]
+async fn a_set_password_session_keeps_its_short_life() {
+    let app = TestApp::spawn().await;
+    confirmed(&app).await;
+    for _ in 0..3 {
+        app.clock.advance(chrono::Duration::minutes(25));
+        let r = app.get("/premiere-connexion").await;
+        assert!(r.text().await.unwrap().contains("Choisir mon mot de passe"));
+    }
+    app.clock.advance(chrono::Duration::minutes(25));
+    let r = app.get("/premiere-connexion").await;
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("ouvrez le lien reçu par email"),
+        "one hour, however active"
+    );
+}
+
+#[tokio::test]
+async fn over_https_cookies_are_secure_host_cookies_and_their_removal_too() {
+    let app =
+        TestApp::spawn_with(|c| c.public_url = "https://portail.example.com".parse().unwrap())
+            .await;
+    let r = app.client.get(app.url("/connexion")).send().await.unwrap();
+    let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        set.starts_with("__Host-dosiport_csrf=")
+            && set.contains("Secure")
+            && set.contains("Path=/")
+    );
+    let csrf = set
+        .split(';')
+        .next()
+        .unwrap()
+        .split('=')
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/deconnexion"))
+        .header(
+            "cookie",
+            format!("__Host-dosiport_csrf={csrf}; __Host-dosiport_session=x"),
+        )
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let removal = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("__Host-dosiport_session="))
+        .unwrap();
+    assert!(
+        removal.contains("Secure") && removal.contains("Max-Age=0"),
+        "{removal}"
+    );
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
+}
+
+#[tokio::test]
+async fn the_first_connection_page_without_a_link_says_what_to_do() {
+    let app = TestApp::spawn().await;
+    let (status, page) = app.get_text("/premiere-connexion").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("ouvrez le lien reçu par email") && page.contains("cookies"));
+}

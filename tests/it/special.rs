@@ -388,3 +388,40 @@ async fn pages_of_later_steps_do_not_pretend_without_a_registration() {
     let (_, page) = app.get_text("/inscription/compte-existant").await;
     assert!(!page.contains("a déjà un compte"));
 }
+
+#[tokio::test]
+async fn parallel_clicks_on_finish_send_one_email() {
+    let app = TestApp::spawn().await;
+    app.import_ok("basic/manifest.csv").await;
+    let invite = app.emails_to(CONTACT).await.remove(0);
+    let code = invite.value_after("Code de sécurité :");
+    let number = invite.value_after("Numéro de rapport :");
+    app.post("/inscription", &[("code", &code), ("number", &number)])
+        .await;
+    app.post("/inscription/email", &[("email", "pcr@example.org")])
+        .await;
+    let csrf = crate::harness::cookie(&app.jar, &app.base, "dosiport_csrf").unwrap();
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let (client, url, csrf) = (
+                app.client.clone(),
+                app.url("/inscription/certification"),
+                csrf.clone(),
+            );
+            tokio::spawn(async move {
+                let r = client
+                    .post(url)
+                    .form(&[("csrf", csrf.as_str()), ("certify", "oui")])
+                    .send()
+                    .await
+                    .unwrap();
+                r.url().path().to_owned()
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), "/inscription/envoyee");
+    }
+    assert_eq!(app.emails_to("pcr@example.org").await.len(), 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM tokens").await, 1);
+}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 
-use crate::harness::{TestApp, cookie};
+use crate::harness::{TestApp, cookie, post_with};
 
 const CONTACT: &str = "pcr.radiologie@example.org";
 const PASSWORD: &str = "une phrase de passe solide";
@@ -214,4 +214,15 @@ async fn a_success_resets_the_count_of_its_account() {
         )
         .await;
     assert_eq!(status, 422, "the count starts again after a success");
+}
+
+#[tokio::test]
+async fn successful_sign_ins_do_not_count_against_the_address() {
+    let app = owner().await;
+    for i in 0..35 {
+        let (browser, jar) = app.new_browser();
+        let fields = [("email", "pcr@example.org"), ("password", PASSWORD)];
+        let r = post_with(&browser, &jar, &app.url("/connexion"), &fields).await;
+        assert_eq!(r.url().path(), "/rapports", "sign-in {i} refused");
+    }
 }
