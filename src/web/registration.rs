@@ -236,7 +236,7 @@ pub async fn email_submit(
 ) -> Result<Response, WebError> {
     let Some((draft_hash, draft)) = current_draft(&state, &visitor).await? else {
         let page = restart_page(&state, &visitor);
-        return Ok(visitor.respond(render(&page)?));
+        return Ok((StatusCode::CONFLICT, visitor.respond(render(&page)?)).into_response());
     };
     let email = match Email::parse(&form.email) {
         Ok(email) => email,
@@ -266,7 +266,12 @@ pub async fn email_submit(
         } else {
             taken_page(&state, &visitor)
         };
-        return Ok(visitor.respond(render(&page)?));
+        let status = if page.is_problem {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::OK
+        };
+        return Ok((status, visitor.respond(render(&page)?)).into_response());
     }
 
     state
@@ -399,7 +404,7 @@ pub async fn certify_submit(
 ) -> Result<Response, WebError> {
     let Some((_, draft)) = current_draft(&state, &visitor).await? else {
         let page = restart_page(&state, &visitor);
-        return Ok(visitor.respond(render(&page)?));
+        return Ok((StatusCode::CONFLICT, visitor.respond(render(&page)?)).into_response());
     };
     let Some(email) = draft.email.clone() else {
         return Ok(visitor.respond(see_other("/inscription/email")));
@@ -534,7 +539,7 @@ pub async fn pending_resend(
 ) -> Result<Response, WebError> {
     let Some((_, draft)) = current_draft(&state, &visitor).await? else {
         let page = restart_page(&state, &visitor);
-        return Ok(visitor.respond(render(&page)?));
+        return Ok((StatusCode::CONFLICT, visitor.respond(render(&page)?)).into_response());
     };
     let Some(email) = draft.email.clone() else {
         return Ok(visitor.respond(see_other("/inscription/email")));
