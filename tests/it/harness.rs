@@ -58,6 +58,55 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
     pub client: reqwest::Client,
     pub jar: Arc<reqwest::cookie::Jar>,
+    _database: Option<TestDatabase>,
+}
+
+/// A PostgreSQL database made for one test (when `DOSIPORT_TEST_POSTGRES`
+/// names a server) and dropped after it.
+pub struct TestDatabase {
+    server: String,
+    name: String,
+}
+
+impl TestDatabase {
+    async fn create(config: &mut Config) -> Option<Self> {
+        let server = std::env::var("DOSIPORT_TEST_POSTGRES").ok()?;
+        let name = format!(
+            "dosiport_test_{}",
+            dosiport::domain::secret::Token::generate().hash()[..16].to_owned()
+        );
+        let admin = sqlx::PgPool::connect(&format!("{server}/postgres"))
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        admin.close().await;
+        config.database_url = format!("{server}/{name}");
+        Some(Self { server, name })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let (server, name) = (self.server.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let admin = sqlx::PgPool::connect(&format!("{server}/postgres"))
+                    .await
+                    .unwrap();
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                sqlx::query(&sql).execute(&admin).await.unwrap();
+                admin.close().await;
+            });
+        });
+        let _ = dropped.join();
+    }
 }
 
 impl TestApp {
@@ -74,6 +123,7 @@ impl TestApp {
         config.listen = addr;
         config.public_url = format!("http://{addr}").parse().unwrap();
         config.lab_name = "ATLAS Dosimétrie".to_owned();
+        let database = TestDatabase::create(&mut config).await;
         if let Ok(bucket) = std::env::var("DOSIPORT_TEST_S3_BUCKET") {
             // Each test gets its own prefix in the shared test bucket.
             let prefix = dir
@@ -101,6 +151,7 @@ impl TestApp {
             dir,
             client,
             jar,
+            _database: database,
         }
     }
 
@@ -171,13 +222,28 @@ impl TestApp {
         (status, response.text().await.unwrap())
     }
 
+    /// A connection to the test's database, whichever it is.
+    pub async fn db(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.app.state.config.database_url)
+            .await
+            .unwrap()
+    }
+
     /// Runs a SQL count on the database.
     pub async fn count(&self, sql: &str) -> i64 {
-        let url = &self.app.state.config.database_url;
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let pool = self.db().await;
         let n: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
         pool.close().await;
         n
+    }
+
+    /// Runs a SQL query giving one text.
+    pub async fn text(&self, sql: &str) -> String {
+        let pool = self.db().await;
+        let value: String = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        value
     }
 
     /// Files held by the report storage.

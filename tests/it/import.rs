@@ -11,9 +11,7 @@ use crate::harness::{TestApp, corpus};
 async fn assert_matches_expected(app: &TestApp, expected: &str) {
     let expected: Value =
         serde_json::from_slice(&std::fs::read(corpus(expected)).unwrap()).unwrap();
-    let pool = sqlx::SqlitePool::connect(&app.app.state.config.database_url)
-        .await
-        .unwrap();
+    let pool = app.db().await;
     for report in expected["reports"].as_array().unwrap() {
         let number = report["report_number"].as_str().unwrap();
         let row: (
@@ -30,7 +28,7 @@ async fn assert_matches_expected(app: &TestApp, expected: &str) {
         ) = sqlx::query_as(
             "SELECT rc.code, rc.name, rc.contact_email, r.period_start, r.period_end, r.kind,
                     r.issued_on, r.file_sha256, r.file_size, r.file_name
-             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id WHERE r.number = ?",
+             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id WHERE r.number = $1",
         )
         .bind(number)
         .fetch_one(&pool)

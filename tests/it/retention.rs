@@ -69,14 +69,9 @@ async fn a_file_shared_by_a_report_still_kept_stays() {
     let app = TestApp::spawn().await;
     app.import_ok("basic/manifest.csv").await;
     app.clock.advance(Duration::days(400));
-    let kept_sha: String = {
-        let url = &app.app.state.config.database_url;
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        sqlx::query_scalar("SELECT file_sha256 FROM reports ORDER BY id LIMIT 1")
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-    };
+    let kept_sha = app
+        .text("SELECT file_sha256 FROM reports ORDER BY id LIMIT 1")
+        .await;
     // A second batch reusing the first report's file under another number.
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("pdf")).unwrap();
