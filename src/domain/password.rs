@@ -81,6 +81,21 @@ pub fn check(
     Ok(())
 }
 
+/// Checks a new password typed twice; the password, ready to hash.
+pub fn check_new(
+    typed: &str,
+    confirmation: &str,
+    email_local_part: &str,
+    lab_name: &str,
+) -> Result<Password, PasswordProblem> {
+    if typed != confirmation {
+        return Err(PasswordProblem::Mismatch);
+    }
+    let password = Password::new(typed);
+    check(&password, email_local_part, lab_name)?;
+    Ok(password)
+}
+
 /// Whether `haystack` contains `word`, ignoring case; words shorter than
 /// three characters are ignored as they would refuse too much.
 fn contains_word(haystack: &str, word: &str) -> bool {

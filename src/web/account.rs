@@ -293,21 +293,21 @@ pub async fn password_submit(
     let account_key = [(throttle::SIGNIN_PER_ACCOUNT, session.email.as_str())];
     throttle::succeeded(&state, &account_key, &[]).await?;
 
-    let password = Password::new(&form.password);
-    let checked = if form.password != form.confirmation {
-        Err(PasswordProblem::Mismatch)
-    } else if form.password == form.current {
+    let local = local_part(&session.email);
+    let checked = if form.password == form.current {
         Err(PasswordProblem::Unchanged)
     } else {
-        password::check(
-            &password,
-            &local_part(&session.email),
+        password::check_new(
+            &form.password,
+            &form.confirmation,
+            &local,
             &state.config.lab_name,
         )
     };
-    if let Err(problem) = checked {
-        return refuse(visitor, password_error(problem));
-    }
+    let password = match checked {
+        Ok(password) => password,
+        Err(problem) => return refuse(visitor, password_error(problem)),
+    };
 
     let hash = state.hasher.hash(password).await?;
     let now = state.clock.now();

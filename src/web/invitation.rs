@@ -5,16 +5,15 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::Duration;
 use serde::Deserialize;
 
+use super::links::{self, LinkQuery, invalid_link, no_referrer};
 use super::pages::{Layout, MessagePage, render, unprocessable};
-use super::registration::{LinkQuery, invalid_link, no_referrer};
 use super::signin::{local_part, open_full_session, password_error};
 use super::visitor::{CookieName, CsrfForm, Visitor};
 use super::{AppState, WebError, see_other};
 use crate::db::InvitationState;
-use crate::domain::password::{self, MAX_CHARS, MIN_CHARS, Password, PasswordProblem};
+use crate::domain::password::{self, MAX_CHARS, MIN_CHARS};
 use crate::domain::secret::Token;
 
 #[derive(Template)]
@@ -36,14 +35,10 @@ pub async fn form(
     mut visitor: Visitor,
     Query(query): Query<LinkQuery>,
 ) -> Result<Response, WebError> {
-    if let Some(text) = query.jeton {
-        let token = Token::from_received(text.trim()).map(|t| t.expose().to_owned());
-        visitor.set_cookie(
-            CookieName::Invitation,
-            token.unwrap_or_default(),
-            Some(Duration::hours(2)),
-        );
-        return Ok(no_referrer(visitor.respond(see_other("/invitation"))));
+    if let Some(redirect) =
+        links::take_token(&mut visitor, query, CookieName::Invitation, "/invitation")
+    {
+        return Ok(no_referrer(visitor.respond(redirect)));
     }
     let (_, owner_email, email) = match invitation(&state, &visitor).await? {
         Ok(found) => found,
@@ -77,9 +72,7 @@ async fn invitation(
     state: &AppState,
     visitor: &Visitor,
 ) -> Result<Result<(Token, String, String), Response>, WebError> {
-    let token = visitor
-        .cookie(CookieName::Invitation)
-        .and_then(Token::from_received);
+    let token = links::token(visitor, CookieName::Invitation);
     let found = match &token {
         Some(token) => {
             state
@@ -125,22 +118,26 @@ pub async fn submit(
         Ok(found) => found,
         Err(refusal) => return Ok(no_referrer(visitor.respond(refusal))),
     };
-    let password = Password::new(&form.password);
-    let checked = if form.password != form.confirmation {
-        Err(PasswordProblem::Mismatch)
-    } else {
-        password::check(&password, &local_part(&email), &state.config.lab_name)
+    let local = local_part(&email);
+    let checked = password::check_new(
+        &form.password,
+        &form.confirmation,
+        &local,
+        &state.config.lab_name,
+    );
+    let password = match checked {
+        Ok(password) => password,
+        Err(problem) => {
+            let page = page(
+                &state,
+                &visitor,
+                owner_email,
+                email,
+                Some(password_error(problem)),
+            );
+            return Ok(unprocessable(visitor.respond(render(&page)?)));
+        }
     };
-    if let Err(problem) = checked {
-        let page = page(
-            &state,
-            &visitor,
-            owner_email,
-            email,
-            Some(password_error(problem)),
-        );
-        return Ok(unprocessable(visitor.respond(render(&page)?)));
-    }
 
     let hash = state.hasher.hash(password).await?;
     let Some(accepted) = state

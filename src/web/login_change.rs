@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use serde::Deserialize;
 
+use super::links::{self, LinkQuery, invalid_link, no_referrer};
 use super::pages::{Layout, MessagePage, echo, render, unprocessable};
-use super::registration::{LinkQuery, invalid_link, no_referrer};
 use super::visitor::{CookieName, CsrfForm, NoFields, Visitor, require_full_session};
 use super::{AppState, WebError, see_other, throttle};
 use crate::db::{EmailChange, LinkState, NewLink};
@@ -146,20 +146,15 @@ pub async fn confirm_page(
     mut visitor: Visitor,
     Query(query): Query<LinkQuery>,
 ) -> Result<Response, WebError> {
-    if let Some(text) = query.jeton {
-        let token = Token::from_received(text.trim()).map(|t| t.expose().to_owned());
-        visitor.set_cookie(
-            CookieName::EmailChange,
-            token.unwrap_or_default(),
-            Some(Duration::hours(1)),
-        );
-        return Ok(no_referrer(
-            visitor.respond(see_other("/compte/email/confirmer")),
-        ));
+    if let Some(redirect) = links::take_token(
+        &mut visitor,
+        query,
+        CookieName::EmailChange,
+        "/compte/email/confirmer",
+    ) {
+        return Ok(no_referrer(visitor.respond(redirect)));
     }
-    let token = visitor
-        .cookie(CookieName::EmailChange)
-        .and_then(Token::from_received);
+    let token = links::token(&visitor, CookieName::EmailChange);
     let link = match &token {
         Some(token) => {
             state
@@ -193,9 +188,7 @@ pub async fn confirm_submit(
     mut visitor: Visitor,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let token = visitor
-        .cookie(CookieName::EmailChange)
-        .and_then(Token::from_received);
+    let token = links::token(&visitor, CookieName::EmailChange);
     visitor.remove_cookie(CookieName::EmailChange);
     let outcome = match token {
         Some(token) => {

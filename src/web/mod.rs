@@ -3,6 +3,7 @@
 mod account;
 mod error;
 mod invitation;
+mod links;
 mod login_change;
 mod pages;
 mod registration;

@@ -3,11 +3,12 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use serde::Deserialize;
 
+use super::links::{self, LinkQuery, invalid_link, no_referrer};
 use super::pages::{Layout, MessagePage, echo, render, unprocessable};
 use super::visitor::{CookieName, CsrfForm, NoFields, Visitor};
 use super::{AppState, WebError, see_other, throttle};
@@ -21,8 +22,6 @@ use crate::mail::Mail;
 const DRAFT_MINUTES: i64 = 60;
 /// Seconds during which a second "Finish" sends no second link.
 const RESEND_PAUSE_SECS: i64 = 60;
-/// How long an emailed link's token is kept in its cookie.
-const LINK_COOKIE_MINUTES: i64 = 60;
 
 #[derive(Template)]
 #[template(path = "register_codes.html")]
@@ -172,10 +171,7 @@ async fn current_draft(
     state: &AppState,
     visitor: &Visitor,
 ) -> Result<Option<(String, Draft)>, WebError> {
-    let Some(token) = visitor
-        .cookie(CookieName::Registration)
-        .and_then(Token::from_received)
-    else {
+    let Some(token) = links::token(visitor, CookieName::Registration) else {
         return Ok(None);
     };
     let hash = token.hash();
@@ -579,13 +575,6 @@ pub async fn sent(State(state): State<AppState>, visitor: Visitor) -> Result<Res
     Ok(visitor.respond(render(&page)?))
 }
 
-/// The link of the confirmation email.
-#[derive(Deserialize)]
-pub struct LinkQuery {
-    /// The token, as put in emails.
-    pub jeton: Option<String>,
-}
-
 #[derive(Template)]
 #[template(path = "register_confirm.html")]
 struct ConfirmPage {
@@ -601,17 +590,15 @@ pub async fn confirm_page(
     mut visitor: Visitor,
     Query(query): Query<LinkQuery>,
 ) -> Result<Response, WebError> {
-    if let Some(text) = query.jeton {
-        let token = Token::from_received(text.trim()).map(|t| t.expose().to_owned());
-        let max_age = Some(Duration::minutes(LINK_COOKIE_MINUTES));
-        visitor.set_cookie(CookieName::Link, token.unwrap_or_default(), max_age);
-        return Ok(no_referrer(
-            visitor.respond(see_other("/inscription/confirmer")),
-        ));
+    if let Some(redirect) = links::take_token(
+        &mut visitor,
+        query,
+        CookieName::Link,
+        "/inscription/confirmer",
+    ) {
+        return Ok(no_referrer(visitor.respond(redirect)));
     }
-    let token = visitor
-        .cookie(CookieName::Link)
-        .and_then(Token::from_received);
+    let token = links::token(&visitor, CookieName::Link);
     let refusal = match token {
         Some(token) => {
             state
@@ -634,38 +621,13 @@ pub async fn confirm_page(
     Ok(no_referrer((status, response).into_response()))
 }
 
-/// Marks a page reached by an emailed token: no `Referer` may carry it on.
-pub fn no_referrer(mut response: Response) -> Response {
-    response.headers_mut().insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
-}
-
-/// The page of a link that is not (or no longer) valid.
-pub fn invalid_link(state: &AppState, visitor: &Visitor) -> MessagePage {
-    MessagePage::new(
-        Layout::new(state, visitor, "Lien non valide"),
-        &[
-            "Ce lien n'est pas valide. Il a peut-être été copié en partie seulement.",
-            "Ouvrez-le de nouveau en cliquant directement dans l'email reçu, plutôt qu'en le \
-             copiant. Le portail a aussi besoin que les cookies soient autorisés.",
-        ],
-        Some(("Retour à l'accueil", "/")),
-    )
-    .problem()
-}
-
 /// The confirm button: consumes the token.
 pub async fn confirm_submit(
     State(state): State<AppState>,
     mut visitor: Visitor,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, WebError> {
-    let token = visitor
-        .cookie(CookieName::Link)
-        .and_then(Token::from_received);
+    let token = links::token(&visitor, CookieName::Link);
     visitor.remove_cookie(CookieName::Link);
     let outcome = match token {
         Some(token) => {

@@ -9,14 +9,14 @@ use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use serde::Deserialize;
 
+use super::links::{self, LinkQuery, invalid_link, no_referrer};
 use super::pages::{Layout, MessagePage, echo, render, unprocessable};
-use super::registration::{LinkQuery, invalid_link, no_referrer};
 use super::signin::{PasswordForm, local_part, open_full_session, password_error, password_page};
 use super::visitor::{CookieName, CsrfForm, Visitor};
 use super::{AppState, WebError, see_other, throttle};
 use crate::db::{LinkState, NewLink};
 use crate::domain::Email;
-use crate::domain::password::{self, Password, PasswordProblem};
+use crate::domain::password;
 use crate::domain::secret::Token;
 use crate::mail::Mail;
 
@@ -116,16 +116,13 @@ pub async fn new_password_form(
     mut visitor: Visitor,
     Query(query): Query<LinkQuery>,
 ) -> Result<Response, WebError> {
-    if let Some(text) = query.jeton {
-        let token = Token::from_received(text.trim()).map(|t| t.expose().to_owned());
-        visitor.set_cookie(
-            CookieName::Reset,
-            token.unwrap_or_default(),
-            Some(Duration::minutes(RESET_MINUTES)),
-        );
-        return Ok(no_referrer(
-            visitor.respond(see_other("/mot-de-passe-oublie/nouveau")),
-        ));
+    if let Some(redirect) = links::take_token(
+        &mut visitor,
+        query,
+        CookieName::Reset,
+        "/mot-de-passe-oublie/nouveau",
+    ) {
+        return Ok(no_referrer(visitor.respond(redirect)));
     }
     let email = match reset_account(&state, &visitor).await? {
         Ok((_, email)) => email,
@@ -140,9 +137,7 @@ async fn reset_account(
     state: &AppState,
     visitor: &Visitor,
 ) -> Result<Result<(Token, String), Response>, WebError> {
-    let token = visitor
-        .cookie(CookieName::Reset)
-        .and_then(Token::from_received);
+    let token = links::token(visitor, CookieName::Reset);
     let link = match &token {
         Some(token) => {
             state
@@ -189,22 +184,26 @@ pub async fn new_password_submit(
         Ok(found) => found,
         Err(refusal) => return Ok(no_referrer(visitor.respond(refusal))),
     };
-    let password = Password::new(&form.password);
-    let checked = if form.password != form.confirmation {
-        Err(PasswordProblem::Mismatch)
-    } else {
-        password::check(&password, &local_part(&email), &state.config.lab_name)
+    let local = local_part(&email);
+    let checked = password::check_new(
+        &form.password,
+        &form.confirmation,
+        &local,
+        &state.config.lab_name,
+    );
+    let password = match checked {
+        Ok(password) => password,
+        Err(problem) => {
+            let page = password_page(
+                PasswordForm::Reset,
+                &state,
+                &visitor,
+                &email,
+                Some(password_error(problem)),
+            );
+            return Ok(unprocessable(visitor.respond(render(&page)?)));
+        }
     };
-    if let Err(problem) = checked {
-        let page = password_page(
-            PasswordForm::Reset,
-            &state,
-            &visitor,
-            &email,
-            Some(password_error(problem)),
-        );
-        return Ok(unprocessable(visitor.respond(render(&page)?)));
-    }
 
     let hash = state.hasher.hash(password).await?;
     let Some(account_id) = state

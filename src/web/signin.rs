@@ -8,17 +8,14 @@ use axum::response::{IntoResponse, Response};
 use chrono::Duration;
 use serde::Deserialize;
 
+use super::links::{self, LinkQuery, invalid_link, no_referrer};
 use super::pages::{Layout, MessagePage, echo, render, unprocessable};
-use super::registration::{self, LinkQuery};
 use super::visitor::{CookieName, CsrfForm, NoFields, Visitor};
 use super::{AppState, WebError, see_other, throttle};
 use crate::db::{AuditEvent, LinkState, NewSession, SessionKind};
 use crate::domain::Email;
 use crate::domain::password::{self, MAX_CHARS, MIN_CHARS, Password, PasswordProblem};
 use crate::domain::secret::Token;
-
-/// How long an emailed link's token is kept in its cookie.
-const LINK_COOKIE_MINUTES: i64 = 60;
 
 #[derive(Template)]
 #[template(path = "set_password.html")]
@@ -97,10 +94,7 @@ async fn password_setter(
 ) -> Result<Result<Setter, Response>, WebError> {
     // A link opened in this browser names its account: it comes before
     // whatever session the browser holds.
-    let Some(token) = visitor
-        .cookie(CookieName::FirstConnection)
-        .and_then(Token::from_received)
-    else {
+    let Some(token) = links::token(visitor, CookieName::FirstConnection) else {
         let allowed = visitor
             .session
             .as_ref()
@@ -149,11 +143,9 @@ async fn password_setter(
             Some(("Retour à l'accueil", "/")),
         )
         .problem(),
-        LinkState::Invalid => registration::invalid_link(state, visitor),
+        LinkState::Invalid => invalid_link(state, visitor),
     };
-    Ok(Err(registration::no_referrer(
-        (status, render(&page)?).into_response(),
-    )))
+    Ok(Err(no_referrer((status, render(&page)?).into_response())))
 }
 
 /// First connection: choose a password. Opened with an emailed link, the
@@ -163,24 +155,20 @@ pub async fn set_password_form(
     mut visitor: Visitor,
     Query(query): Query<LinkQuery>,
 ) -> Result<Response, WebError> {
-    if let Some(text) = query.jeton {
-        let token = Token::from_received(text.trim()).map(|t| t.expose().to_owned());
-        let max_age = Some(Duration::minutes(LINK_COOKIE_MINUTES));
-        visitor.set_cookie(
-            CookieName::FirstConnection,
-            token.unwrap_or_default(),
-            max_age,
-        );
-        return Ok(registration::no_referrer(
-            visitor.respond(see_other("/premiere-connexion")),
-        ));
+    if let Some(redirect) = links::take_token(
+        &mut visitor,
+        query,
+        CookieName::FirstConnection,
+        "/premiere-connexion",
+    ) {
+        return Ok(no_referrer(visitor.respond(redirect)));
     }
     let setter = match password_setter(&state, &visitor).await? {
         Ok(setter) => setter,
         Err(page) => return Ok(visitor.respond(page)),
     };
     let page = password_page(PasswordForm::First, &state, &visitor, setter.email(), None);
-    Ok(registration::no_referrer(visitor.respond(render(&page)?)))
+    Ok(no_referrer(visitor.respond(render(&page)?)))
 }
 
 /// The page of a password form, with its error if any.
@@ -225,26 +213,26 @@ pub async fn set_password_submit(
         Ok(setter) => setter,
         Err(page) => return Ok(visitor.respond(page)),
     };
-    let password = Password::new(&form.password);
-    let checked = if form.password != form.confirmation {
-        Err(PasswordProblem::Mismatch)
-    } else {
-        password::check(
-            &password,
-            &local_part(setter.email()),
-            &state.config.lab_name,
-        )
+    let local = local_part(setter.email());
+    let checked = password::check_new(
+        &form.password,
+        &form.confirmation,
+        &local,
+        &state.config.lab_name,
+    );
+    let password = match checked {
+        Ok(password) => password,
+        Err(problem) => {
+            let page = password_page(
+                PasswordForm::First,
+                &state,
+                &visitor,
+                setter.email(),
+                Some(password_error(problem)),
+            );
+            return Ok(unprocessable(visitor.respond(render(&page)?)));
+        }
     };
-    if let Err(problem) = checked {
-        let page = password_page(
-            PasswordForm::First,
-            &state,
-            &visitor,
-            setter.email(),
-            Some(password_error(problem)),
-        );
-        return Ok(unprocessable(visitor.respond(render(&page)?)));
-    }
 
     let hash = state.hasher.hash(password).await?;
     let now = state.clock.now();
@@ -259,7 +247,7 @@ pub async fn set_password_submit(
                 .set_password_with_token(&token.hash(), &hash, now)
                 .await?
             else {
-                let page = registration::invalid_link(&state, &visitor);
+                let page = invalid_link(&state, &visitor);
                 return Ok(visitor.respond(render(&page)?));
             };
             visitor.remove_cookie(CookieName::FirstConnection);
