@@ -325,6 +325,41 @@ async fn usable_confirmation(
     Ok(outcome.map_or(Ok(token), Err))
 }
 
+/// Where an emailed link's row stands.
+enum Liveness {
+    /// Usable.
+    Live,
+    /// Used, or killed by a newer link or a change of the account.
+    Used,
+    /// Past its end.
+    Expired,
+}
+
+/// Where a token row (with `used_at`, `revoked_at`, `expires_at`) stands.
+fn liveness(row: &sqlx::sqlite::SqliteRow, now: DateTime<Utc>) -> Result<Liveness, DbError> {
+    let used = row.try_get::<Option<i64>, _>("used_at")?.is_some()
+        || row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
+    Ok(if used {
+        Liveness::Used
+    } else if row.try_get::<i64, _>("expires_at")? <= ts(now) {
+        Liveness::Expired
+    } else {
+        Liveness::Live
+    })
+}
+
+/// What a link for an account (with `account_id` and `email`) allows now.
+fn account_link(row: &sqlx::sqlite::SqliteRow, now: DateTime<Utc>) -> Result<LinkState, DbError> {
+    Ok(match liveness(row, now)? {
+        Liveness::Used => LinkState::Invalid,
+        Liveness::Expired => LinkState::Expired,
+        Liveness::Live => LinkState::Valid {
+            account_id: row.try_get("account_id")?,
+            email: row.try_get("email")?,
+        },
+    })
+}
+
 /// Queues E-PASSWORD-CHANGED for an account.
 async fn tell_password_changed(
     tx: &mut Transaction<'_, Sqlite>,
@@ -775,18 +810,7 @@ impl Store for SqliteStore {
         if row.try_get::<bool, _>("has_password")? {
             return Ok(LinkState::PasswordAlreadySet);
         }
-        let dead = row.try_get::<Option<i64>, _>("used_at")?.is_some()
-            || row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
-        if dead {
-            return Ok(LinkState::Invalid);
-        }
-        if row.try_get::<i64, _>("expires_at")? <= ts(now) {
-            return Ok(LinkState::Expired);
-        }
-        Ok(LinkState::Valid {
-            account_id: row.try_get("account_id")?,
-            email: row.try_get("email")?,
-        })
+        account_link(&row, now)
     }
 
     async fn pending_confirmation(
@@ -856,18 +880,7 @@ impl Store for SqliteStore {
         let Some(row) = row else {
             return Ok(LinkState::Invalid);
         };
-        let dead = row.try_get::<Option<i64>, _>("used_at")?.is_some()
-            || row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
-        if dead {
-            return Ok(LinkState::Invalid);
-        }
-        if row.try_get::<i64, _>("expires_at")? <= ts(now) {
-            return Ok(LinkState::Expired);
-        }
-        Ok(LinkState::Valid {
-            account_id: row.try_get("account_id")?,
-            email: row.try_get("email")?,
-        })
+        account_link(&row, now)
     }
 
     async fn reset_password(
@@ -1139,13 +1152,10 @@ impl Store for SqliteStore {
         let Some(row) = row else {
             return Ok(InvitationState::Invalid);
         };
-        let dead = row.try_get::<Option<i64>, _>("used_at")?.is_some()
-            || row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
-        if dead {
-            return Ok(InvitationState::Invalid);
-        }
-        if row.try_get::<i64, _>("expires_at")? <= ts(now) {
-            return Ok(InvitationState::Expired);
+        match liveness(&row, now)? {
+            Liveness::Used => return Ok(InvitationState::Invalid),
+            Liveness::Expired => return Ok(InvitationState::Expired),
+            Liveness::Live => {}
         }
         Ok(InvitationState::Valid {
             owner_email: row.try_get("owner_email")?,
@@ -1269,18 +1279,7 @@ impl Store for SqliteStore {
         let Some(row) = row else {
             return Ok(LinkState::Invalid);
         };
-        let dead = row.try_get::<Option<i64>, _>("used_at")?.is_some()
-            || row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
-        if dead {
-            return Ok(LinkState::Invalid);
-        }
-        if row.try_get::<i64, _>("expires_at")? <= ts(now) {
-            return Ok(LinkState::Expired);
-        }
-        Ok(LinkState::Valid {
-            account_id: row.try_get("account_id")?,
-            email: row.try_get("email")?,
-        })
+        account_link(&row, now)
     }
 
     async fn confirm_email_change(
