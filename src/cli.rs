@@ -113,7 +113,6 @@ async fn import(config: Config, manifest: &std::path::Path) -> anyhow::Result<Ex
         }
         Ok(Imported::NothingNew) => {
             println!("Nothing to import: every report of this batch is already published.");
-            return Ok(ExitCode::SUCCESS);
         }
         Err(ImportError::Refused(lines)) => {
             eprintln!(
