@@ -1,6 +1,7 @@
 //! Storage of rows. [`Store`] is the interface the rest of the portal uses;
 //! each database is one implementation of it with its own migrations.
 
+mod postgres;
 mod sqlite;
 
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::domain::Lang;
 use crate::mail::Mail;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Why a storage operation failed. None of these is the user's fault.
@@ -37,6 +39,8 @@ pub const SESSION_ABSOLUTE_SECS: i64 = 24 * 60 * 60;
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, DbError> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(PostgresStore::open(url).await?))
     } else {
         Err(DbError::Unsupported(url.to_owned()))
     }

@@ -200,7 +200,7 @@ async fn remember_this_browser_sets_a_lasting_cookie() {
     assert!(set.contains("Max-Age=2592000"), "{set}");
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"));
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM sessions WHERE remember = 1")
+        app.count("SELECT COUNT(*) FROM sessions WHERE remember = TRUE")
             .await,
         1
     );

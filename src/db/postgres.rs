@@ -1,0 +1,1931 @@
+//! The PostgreSQL implementation of [`Store`], for several portal processes
+//! sharing one database.
+//!
+//! SQLite serialises every writer; here each step that reads and then writes
+//! is made safe on its own: a conditional `UPDATE … RETURNING` picks the
+//! winner of a race for one row, unique constraints with `ON CONFLICT` settle
+//! races to create one, and a transaction-scoped advisory lock on the natural
+//! key (the recipient, the owner, the account, or all imports) serialises the
+//! checks that span several rows.
+
+use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::{PgConnection, PgPool, Postgres, Row, Transaction};
+
+use super::*;
+use crate::domain::secret::Token;
+
+/// Connections each process keeps at most.
+const MAX_CONNECTIONS: u32 = 16;
+
+/// How long a writer waits for a lock another one holds before giving up.
+const LOCK_TIMEOUT: &str = "10s";
+
+/// Every write transaction reads what committed before it got its lock,
+/// whatever the server's default isolation.
+const BEGIN: &str = "BEGIN ISOLATION LEVEL READ COMMITTED";
+
+/// Rows of the portal in a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+fn from_ts(secs: i64) -> Result<DateTime<Utc>, DbError> {
+    DateTime::from_timestamp(secs, 0).ok_or_else(|| DbError::Corrupt(format!("timestamp {secs}")))
+}
+
+/// What a transaction serialises on, across every process. A transaction
+/// takes at most one of these, before it writes, so they cannot deadlock
+/// with each other.
+#[derive(Debug, Clone, Copy)]
+enum Lock {
+    /// Publishing and purging reports (one key for all).
+    Reports,
+    /// The confirmation links of one recipient.
+    Recipient(i64),
+    /// The delegates of one owner.
+    Delegates(i64),
+    /// The password, login and links of one account.
+    Account(i64),
+    /// Queueing expiry reminders (one key for all).
+    Reminders,
+}
+
+impl Lock {
+    /// The two 32-bit keys of `pg_advisory_xact_lock`. The namespaces start
+    /// with the bytes "do" to stay clear of other users of the database's
+    /// advisory locks. Ids are folded into 31 bits: two ids sharing a key
+    /// only wait for each other.
+    fn keys(self) -> (i32, i32) {
+        let (namespace, id) = match self {
+            Self::Reports => (0x646f_0001, 0),
+            Self::Recipient(id) => (0x646f_0002, id),
+            Self::Delegates(id) => (0x646f_0003, id),
+            Self::Account(id) => (0x646f_0004, id),
+            Self::Reminders => (0x646f_0005, 0),
+        };
+        let folded = i32::try_from(id.rem_euclid(1 << 31)).unwrap_or_default();
+        (namespace, folded)
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database and migrates it.
+    pub async fn open(url: &str) -> Result<Self, DbError> {
+        let options = PgConnectOptions::from_str(url)?.options([("lock_timeout", LOCK_TIMEOUT)]);
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The underlying pool, for tests that inspect rows.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn write_tx(&self) -> Result<Transaction<'static, Postgres>, DbError> {
+        Ok(self.pool.begin_with(BEGIN).await?)
+    }
+
+    /// A write transaction holding `lock` until it ends.
+    async fn locked_tx(&self, lock: Lock) -> Result<Transaction<'static, Postgres>, DbError> {
+        let mut tx = self.write_tx().await?;
+        let (namespace, id) = lock.keys();
+        sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+            .bind(namespace)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    /// The account a token of this purpose belongs to, to lock it before
+    /// using the token.
+    async fn token_account(&self, token_hash: &str, purpose: &str) -> Result<Option<i64>, DbError> {
+        let account: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT account_id FROM tokens WHERE hash = $1 AND purpose = $2")
+                .bind(token_hash)
+                .bind(purpose)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(account.flatten())
+    }
+}
+
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+async fn enqueue(
+    conn: &mut PgConnection,
+    dedupe_key: &str,
+    to: &str,
+    lang: Lang,
+    mail: &Mail,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let params = serde_json::to_string(mail).map_err(|e| DbError::Corrupt(format!("mail: {e}")))?;
+    sqlx::query(
+        "INSERT INTO outbox (dedupe_key, kind, to_addr, lang, params, created_at, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(dedupe_key)
+    .bind(mail.kind())
+    .bind(to)
+    .bind(lang.tag())
+    .bind(params)
+    .bind(ts(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn insert_audit(conn: &mut PgConnection, e: &AuditEvent) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO audit (at, account_id, recipient_id, event, detail, client_addr)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(ts(e.at))
+    .bind(e.account_id)
+    .bind(e.recipient_id)
+    .bind(e.event)
+    .bind(&e.detail)
+    .bind(&e.client_addr)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether a published report holds the same content as a planned one.
+fn same_report(row: &PgRow, report: &PlannedReport) -> Result<bool, DbError> {
+    Ok(row.try_get::<String, _>(0)? == report.recipient_code
+        && row.try_get::<String, _>(1)? == report.period_start.to_string()
+        && row.try_get::<String, _>(2)? == report.period_end.to_string()
+        && row.try_get::<String, _>(3)? == report.kind
+        && row.try_get::<String, _>(4)? == report.issued_on.to_string()
+        && row.try_get::<String, _>(5)? == report.sha256)
+}
+
+/// Sorts a batch's reports into new, unchanged and conflicting ones.
+async fn classify(conn: &mut PgConnection, plan: &ImportPlan) -> Result<BatchCheck, DbError> {
+    let mut check = BatchCheck::default();
+    for (index, report) in plan.reports.iter().enumerate() {
+        let existing = sqlx::query(
+            "SELECT rc.code, r.period_start, r.period_end, r.kind, r.issued_on, r.file_sha256
+             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id WHERE r.number = $1",
+        )
+        .bind(&report.number)
+        .fetch_optional(&mut *conn)
+        .await?;
+        match existing {
+            None => check.fresh.push(index),
+            Some(row) if same_report(&row, report)? => check.unchanged += 1,
+            Some(_) => check.conflicts.push(Conflict {
+                row: report.row,
+                number: report.number.clone(),
+            }),
+        }
+    }
+    Ok(check)
+}
+
+/// Updates an imported recipient's name and address, or creates it; its id
+/// and whether it was created.
+async fn upsert_recipient(
+    conn: &mut PgConnection,
+    report: &PlannedReport,
+    now: DateTime<Utc>,
+) -> Result<(i64, bool), DbError> {
+    let existing: Option<i64> = sqlx::query_scalar(
+        "UPDATE recipients SET name = $2, contact_email = $3 WHERE code = $1 RETURNING id",
+    )
+    .bind(&report.recipient_code)
+    .bind(&report.recipient_name)
+    .bind(&report.recipient_email)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = existing {
+        return Ok((id, false));
+    }
+    let id = sqlx::query_scalar(
+        "INSERT INTO recipients (code, name, contact_email, security_code_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(&report.recipient_code)
+    .bind(&report.recipient_name)
+    .bind(&report.recipient_email)
+    .bind(&report.new_code.hash)
+    .bind(ts(now))
+    .fetch_one(conn)
+    .await?;
+    Ok((id, true))
+}
+
+/// Finds or creates each recipient of the new reports; returns their ids and
+/// the ids of those created, with the index of their first report.
+async fn upsert_recipients(
+    conn: &mut PgConnection,
+    plan: &ImportPlan,
+    fresh: &[usize],
+) -> Result<(HashMap<String, i64>, Vec<(i64, usize)>), DbError> {
+    let mut ids = HashMap::new();
+    let mut created = Vec::new();
+    for &index in fresh {
+        let report = &plan.reports[index];
+        if ids.contains_key(&report.recipient_code) {
+            continue;
+        }
+        let (id, new) = upsert_recipient(conn, report, plan.now).await?;
+        if new {
+            created.push((id, index));
+        }
+        ids.insert(report.recipient_code.clone(), id);
+    }
+    Ok((ids, created))
+}
+
+async fn insert_reports(
+    conn: &mut PgConnection,
+    plan: &ImportPlan,
+    fresh: &[usize],
+    recipients: &HashMap<String, i64>,
+    batch_id: i64,
+) -> Result<(), DbError> {
+    for &index in fresh {
+        let r = &plan.reports[index];
+        let recipient_id = recipients
+            .get(&r.recipient_code)
+            .copied()
+            .ok_or_else(|| DbError::Corrupt(format!("recipient {}", r.recipient_code)))?;
+        sqlx::query(
+            "INSERT INTO reports (number, recipient_id, batch_id, period_start, period_end, kind,
+                 issued_on, published_at, available_until, file_sha256, file_size, file_name)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&r.number)
+        .bind(recipient_id)
+        .bind(batch_id)
+        .bind(r.period_start.to_string())
+        .bind(r.period_end.to_string())
+        .bind(r.kind)
+        .bind(r.issued_on.to_string())
+        .bind(ts(plan.now))
+        .bind(plan.available_until.to_string())
+        .bind(&r.sha256)
+        .bind(i64::try_from(r.size).unwrap_or(i64::MAX))
+        .bind(&r.file_name)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Queues the invitation of each recipient the batch created.
+async fn queue_invitations(
+    conn: &mut PgConnection,
+    plan: &ImportPlan,
+    created: &[(i64, usize)],
+    batch_id: i64,
+) -> Result<Vec<Invitation>, DbError> {
+    let mut invited = Vec::new();
+    for &(recipient_id, index) in created {
+        let report = &plan.reports[index];
+        let mail = Mail::Invite {
+            recipient_name: report.recipient_name.clone(),
+            security_code: report.new_code.display.clone(),
+            report_number: report.number.clone(),
+        };
+        let key = format!("invite:{recipient_id}:{batch_id}");
+        let to = &report.recipient_email;
+        enqueue(conn, &key, to, Lang::Fr, &mail, plan.now).await?;
+        invited.push(Invitation {
+            recipient_name: report.recipient_name.clone(),
+            report_number: report.number.clone(),
+            security_code: report.new_code.display.clone(),
+        });
+    }
+    Ok(invited)
+}
+
+/// Queues one E-NEW-REPORTS per account with access to the batch's reports.
+async fn queue_notifications(
+    conn: &mut PgConnection,
+    batch_id: i64,
+    plan: &ImportPlan,
+) -> Result<usize, DbError> {
+    let rows = sqlx::query(
+        "WITH access (account_id, owner_id) AS (
+             SELECT id, id FROM accounts
+             UNION ALL SELECT delegate_account_id, owner_account_id FROM delegations)
+         SELECT a.id, a.email, a.lang, COUNT(*), a.password_hash IS NULL AS first_time
+         FROM reports r
+         JOIN recipients rc ON rc.id = r.recipient_id
+         JOIN access ON access.owner_id = rc.owner_account_id
+         JOIN accounts a ON a.id = access.account_id
+         WHERE r.batch_id = $1
+         GROUP BY a.id, a.email, a.lang, a.password_hash
+         ORDER BY a.id",
+    )
+    .bind(batch_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &rows {
+        let account_id: i64 = row.try_get(0)?;
+        let first_connection = if row.try_get::<bool, _>(4)? {
+            Some(first_connection_token(conn, account_id, plan).await?)
+        } else {
+            None
+        };
+        let mail = Mail::NewReports {
+            count: row.try_get(3)?,
+            first_connection,
+        };
+        let key = format!("new-reports:{batch_id}:{account_id}");
+        let lang = Lang::from_tag(&row.try_get::<String, _>(2)?);
+        let to: String = row.try_get(1)?;
+        enqueue(conn, &key, &to, lang, &mail, plan.now).await?;
+    }
+    Ok(rows.len())
+}
+
+/// A new first-connection link for an account without a password.
+async fn first_connection_token(
+    conn: &mut PgConnection,
+    account_id: i64,
+    plan: &ImportPlan,
+) -> Result<String, DbError> {
+    let token = Token::generate();
+    sqlx::query(
+        "INSERT INTO tokens (hash, purpose, account_id, created_at, expires_at)
+         VALUES ($1, 'first_connection', $2, $3, $4)",
+    )
+    .bind(token.hash())
+    .bind(account_id)
+    .bind(ts(plan.now))
+    .bind(ts(plan.first_connection_expires_at))
+    .execute(conn)
+    .await?;
+    Ok(token.expose().to_owned())
+}
+
+/// The row of a confirmation token that can be used now, or what to say
+/// instead.
+async fn usable_confirmation(
+    conn: &mut PgConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<PgRow, ConfirmOutcome>, DbError> {
+    let token = sqlx::query(
+        "SELECT t.id, t.email, t.recipient_id, t.expires_at, t.used_at, t.revoked_at,
+                a.email AS owner_email
+         FROM tokens t JOIN recipients rc ON rc.id = t.recipient_id
+         LEFT JOIN accounts a ON a.id = rc.owner_account_id
+         WHERE t.hash = $1 AND t.purpose = 'confirm_registration'",
+    )
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await?;
+    let Some(token) = token else {
+        return Ok(Err(ConfirmOutcome::Invalid));
+    };
+    let email: String = token.try_get("email")?;
+    let owner_email: Option<String> = token.try_get("owner_email")?;
+    let outcome = match owner_email {
+        Some(owner) if owner == email => Some(ConfirmOutcome::AlreadyDone),
+        Some(_) => Some(ConfirmOutcome::TakenByOther),
+        None if token.try_get::<Option<i64>, _>("used_at")?.is_some() => {
+            Some(ConfirmOutcome::Invalid)
+        }
+        None if token.try_get::<Option<i64>, _>("revoked_at")?.is_some() => {
+            Some(ConfirmOutcome::Replaced)
+        }
+        None if token.try_get::<i64, _>("expires_at")? <= ts(now) => Some(ConfirmOutcome::Expired),
+        None => None,
+    };
+    Ok(outcome.map_or(Ok(token), Err))
+}
+
+/// Queues E-PASSWORD-CHANGED for an account.
+async fn tell_password_changed(
+    conn: &mut PgConnection,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let row = sqlx::query("SELECT email, lang FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let key = format!("password-changed:{account_id}:{}", Token::generate().hash());
+    let lang = Lang::from_tag(&row.try_get::<String, _>("lang")?);
+    let to: String = row.try_get("email")?;
+    enqueue(conn, &key, &to, lang, &Mail::PasswordChanged {}, now).await
+}
+
+/// Sets a password and kills every link still outstanding for the account.
+async fn store_password(
+    conn: &mut PgConnection,
+    account_id: i64,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE tokens SET revoked_at = $1
+         WHERE account_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(account_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An ISO date as the account's language writes it.
+fn shown_date(iso: &str, lang: Lang) -> String {
+    match (NaiveDate::parse_from_str(iso, "%Y-%m-%d"), lang) {
+        (Ok(date), Lang::Fr) => date.format("%d/%m/%Y").to_string(),
+        (Ok(date), Lang::En) => date.format("%e %B %Y").to_string().trim().to_owned(),
+        (Err(_), _) => iso.to_owned(),
+    }
+}
+
+fn account_from_row(row: &PgRow) -> Result<Account, DbError> {
+    Ok(Account {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        password_hash: row.try_get("password_hash")?,
+        lang: Lang::from_tag(&row.try_get::<String, _>("lang")?),
+    })
+}
+
+async fn find_account(conn: &mut PgConnection, email: &str) -> Result<Option<Account>, DbError> {
+    sqlx::query("SELECT id, email, password_hash, lang FROM accounts WHERE email = $1")
+        .bind(email)
+        .fetch_optional(conn)
+        .await?
+        .map(|row| account_from_row(&row))
+        .transpose()
+}
+
+/// The account of an email, whether it existed or was just created.
+enum AccountFor {
+    Existing(Account),
+    Created(i64),
+}
+
+impl AccountFor {
+    fn id(&self) -> i64 {
+        match self {
+            Self::Existing(account) => account.id,
+            Self::Created(id) => *id,
+        }
+    }
+}
+
+/// The account with this email, created with this password if there is
+/// none. Another process creating it at the same moment makes it existing.
+async fn account_for(
+    conn: &mut PgConnection,
+    email: &str,
+    password_hash: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<AccountFor, DbError> {
+    if let Some(account) = find_account(conn, email).await? {
+        return Ok(AccountFor::Existing(account));
+    }
+    let created: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO accounts (email, password_hash, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (email) DO NOTHING RETURNING id",
+    )
+    .bind(email)
+    .bind(password_hash)
+    .bind(ts(now))
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = created {
+        return Ok(AccountFor::Created(id));
+    }
+    let account = find_account(conn, email).await?;
+    account
+        .map(AccountFor::Existing)
+        .ok_or_else(|| DbError::Corrupt(format!("account {email} neither created nor found")))
+}
+
+/// Where an emailed link's row stands.
+enum Liveness {
+    /// Usable.
+    Live,
+    /// Used, or killed by a newer link or a change of the account.
+    Used,
+    /// Past its end.
+    Expired,
+}
+
+/// Where a token row (with `used_at`, `revoked_at`, `expires_at`) stands.
+fn liveness(row: &PgRow, now: DateTime<Utc>) -> Result<Liveness, DbError> {
+    let used = row.try_get::<Option<i64>, _>("used_at")?.is_some()
+        || row.try_get::<Option<i64>, _>("revoked_at")?.is_some();
+    Ok(if used {
+        Liveness::Used
+    } else if row.try_get::<i64, _>("expires_at")? <= ts(now) {
+        Liveness::Expired
+    } else {
+        Liveness::Live
+    })
+}
+
+/// What a link for an account (with `account_id` and `email`) allows now.
+fn account_link(row: &PgRow, now: DateTime<Utc>) -> Result<LinkState, DbError> {
+    Ok(match liveness(row, now)? {
+        Liveness::Used => LinkState::Invalid,
+        Liveness::Expired => LinkState::Expired,
+        Liveness::Live => LinkState::Valid {
+            account_id: row.try_get("account_id")?,
+            email: row.try_get("email")?,
+        },
+    })
+}
+
+/// Changes an account's login; `false` if another account has the address.
+async fn change_login(
+    conn: &mut PgConnection,
+    account_id: i64,
+    email: &str,
+) -> Result<bool, DbError> {
+    let updated = sqlx::query("UPDATE accounts SET email = $1 WHERE id = $2")
+        .bind(email)
+        .bind(account_id)
+        .execute(conn)
+        .await;
+    match updated {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Whether the owner already has this address as a delegate or invited it.
+async fn already_delegated(conn: &mut PgConnection, r: &DelegateRequest) -> Result<bool, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM delegations d
+                        JOIN accounts a ON a.id = d.delegate_account_id
+                        WHERE d.owner_account_id = $1 AND a.email = $2)
+             OR EXISTS (SELECT 1 FROM tokens WHERE purpose = 'delegate_invite'
+                        AND account_id = $1 AND email = $2 AND used_at IS NULL
+                        AND revoked_at IS NULL AND expires_at > $3)",
+    )
+    .bind(r.owner_id)
+    .bind(&r.email)
+    .bind(ts(r.now))
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The owner's delegates and live invitations.
+async fn delegate_count(conn: &mut PgConnection, r: &DelegateRequest) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM delegations WHERE owner_account_id = $1)
+              + (SELECT COUNT(*) FROM tokens WHERE purpose = 'delegate_invite'
+                 AND account_id = $1 AND used_at IS NULL AND revoked_at IS NULL
+                 AND expires_at > $2)",
+    )
+    .bind(r.owner_id)
+    .bind(ts(r.now))
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Why an owner may not add this delegate, if it may not.
+async fn delegate_refusal(
+    conn: &mut PgConnection,
+    r: &DelegateRequest,
+    owner_email: &str,
+    owns: bool,
+) -> Result<Option<AddDelegate>, DbError> {
+    if !owns {
+        return Ok(Some(AddDelegate::NotOwner));
+    }
+    if owner_email == r.email {
+        return Ok(Some(AddDelegate::Itself));
+    }
+    if already_delegated(conn, r).await? {
+        return Ok(Some(AddDelegate::AlreadyThere));
+    }
+    if delegate_count(conn, r).await? >= r.limit {
+        return Ok(Some(AddDelegate::LimitReached));
+    }
+    Ok(None)
+}
+
+/// Gives an existing account access, or invites the address: the outcome,
+/// the email's dedupe key, the invitation token and the email's language.
+async fn grant_or_invite(
+    conn: &mut PgConnection,
+    r: &DelegateRequest,
+    existing: Option<Account>,
+) -> Result<(AddDelegate, String, Option<String>, Lang), DbError> {
+    if let Some(account) = existing {
+        sqlx::query(
+            "INSERT INTO delegations (owner_account_id, delegate_account_id, created_at)
+             VALUES ($1, $2, $3)",
+        )
+        .bind(r.owner_id)
+        .bind(account.id)
+        .bind(ts(r.now))
+        .execute(conn)
+        .await?;
+        let key = format!("delegate:{}:{}:{}", r.owner_id, account.id, ts(r.now));
+        return Ok((AddDelegate::Added, key, None, account.lang));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tokens (hash, purpose, account_id, email, created_at, expires_at)
+         VALUES ($1, 'delegate_invite', $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(&r.token_hash)
+    .bind(r.owner_id)
+    .bind(&r.email)
+    .bind(ts(r.now))
+    .bind(ts(r.expires_at))
+    .fetch_one(conn)
+    .await?;
+    let key = format!("delegate-invite:{id}");
+    Ok((AddDelegate::Invited, key, Some(r.token.clone()), Lang::Fr))
+}
+
+/// Ends a delegate's access, and kills invitations still pending for its
+/// address; how many accesses ended (one, or none if it had none).
+async fn remove_delegate_account(
+    conn: &mut PgConnection,
+    owner_id: i64,
+    delegate_id: i64,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    sqlx::query(
+        "UPDATE tokens SET revoked_at = $1 WHERE purpose = 'delegate_invite'
+           AND account_id = $2 AND used_at IS NULL AND revoked_at IS NULL
+           AND email = (SELECT email FROM accounts WHERE id = $3)",
+    )
+    .bind(ts(now))
+    .bind(owner_id)
+    .bind(delegate_id)
+    .execute(&mut *conn)
+    .await?;
+    let deleted = sqlx::query(
+        "DELETE FROM delegations WHERE owner_account_id = $1 AND delegate_account_id = $2",
+    )
+    .bind(owner_id)
+    .bind(delegate_id)
+    .execute(conn)
+    .await?;
+    Ok(deleted.rows_affected())
+}
+
+/// Withdraws a pending invitation; how many were.
+async fn withdraw_invitation(
+    conn: &mut PgConnection,
+    owner_id: i64,
+    token_id: i64,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    let revoked = sqlx::query(
+        "UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3
+           AND purpose = 'delegate_invite' AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(token_id)
+    .bind(owner_id)
+    .execute(conn)
+    .await?;
+    Ok(revoked.rows_affected())
+}
+
+/// The recipients an account may see, as a SQL fragment binding the account
+/// id once as `$1`.
+const ACCESS: &str = "SELECT id AS recipient_id, TRUE AS owned FROM recipients
+        WHERE owner_account_id = $1
+    UNION SELECT rc.id, FALSE FROM recipients rc
+        JOIN delegations d ON d.owner_account_id = rc.owner_account_id
+        WHERE d.delegate_account_id = $1";
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn import_batch(&self, plan: &ImportPlan) -> Result<ImportOutcome, DbError> {
+        let mut tx = self.locked_tx(Lock::Reports).await?;
+        let BatchCheck {
+            fresh,
+            unchanged,
+            conflicts,
+        } = classify(&mut tx, plan).await?;
+        if !conflicts.is_empty() {
+            return Ok(ImportOutcome::Conflicts(conflicts));
+        }
+        if fresh.is_empty() {
+            return Ok(ImportOutcome::NothingNew);
+        }
+
+        let batch_id: i64 = sqlx::query_scalar(
+            "INSERT INTO batches (source, report_count, imported_at) VALUES ($1, $2, $3)
+             RETURNING id",
+        )
+        .bind(&plan.source)
+        .bind(i64::try_from(fresh.len()).unwrap_or(i64::MAX))
+        .bind(ts(plan.now))
+        .fetch_one(&mut *tx)
+        .await?;
+        let (recipients, created) = upsert_recipients(&mut tx, plan, &fresh).await?;
+        insert_reports(&mut tx, plan, &fresh, &recipients, batch_id).await?;
+
+        let invited = queue_invitations(&mut tx, plan, &created, batch_id).await?;
+        let accounts_notified = queue_notifications(&mut tx, batch_id, plan).await?;
+        tx.commit().await?;
+
+        Ok(ImportOutcome::Imported(ImportSummary {
+            batch_id,
+            reports: fresh.len(),
+            unchanged,
+            recipients_created: created.len(),
+            accounts_notified,
+            invited,
+        }))
+    }
+
+    async fn check_batch(&self, plan: &ImportPlan) -> Result<BatchCheck, DbError> {
+        let mut conn = self.pool.acquire().await?;
+        classify(&mut conn, plan).await
+    }
+
+    async fn count_reports(&self) -> Result<i64, DbError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM reports")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn recipient_for_report(&self, number: &str) -> Result<Option<RecipientAuth>, DbError> {
+        let row = sqlx::query(
+            "SELECT rc.id, rc.name, rc.security_code_hash, rc.owner_account_id
+             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id WHERE r.number = $1",
+        )
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(RecipientAuth {
+                recipient_id: row.try_get(0)?,
+                recipient_name: row.try_get(1)?,
+                code_hash: row.try_get(2)?,
+                owner_account_id: row.try_get(3)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn create_draft(
+        &self,
+        id_hash: &str,
+        draft: &Draft,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM registration_drafts WHERE expires_at <= $1")
+            .bind(ts(now))
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO registration_drafts (id_hash, recipient_id, report_number, email,
+                 created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id_hash)
+        .bind(draft.recipient_id)
+        .bind(&draft.report_number)
+        .bind(&draft.email)
+        .bind(ts(now))
+        .bind(ts(expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn draft(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Option<Draft>, DbError> {
+        let row = sqlx::query(
+            "SELECT d.recipient_id, rc.name, d.report_number, d.email
+             FROM registration_drafts d JOIN recipients rc ON rc.id = d.recipient_id
+             WHERE d.id_hash = $1 AND d.expires_at > $2",
+        )
+        .bind(id_hash)
+        .bind(ts(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(Draft {
+                recipient_id: row.try_get(0)?,
+                recipient_name: row.try_get(1)?,
+                report_number: row.try_get(2)?,
+                email: row.try_get(3)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn set_draft_email(&self, id_hash: &str, email: &str) -> Result<(), DbError> {
+        sqlx::query("UPDATE registration_drafts SET email = $1 WHERE id_hash = $2")
+            .bind(email)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_draft(&self, id_hash: &str) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM registration_drafts WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn start_confirmation(&self, start: &StartConfirmation) -> Result<bool, DbError> {
+        let mut tx = self.locked_tx(Lock::Recipient(start.recipient_id)).await?;
+        if let Some(since) = start.unless_pending_since {
+            let recent: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM tokens WHERE purpose = 'confirm_registration'
+                     AND recipient_id = $1 AND email = $2 AND used_at IS NULL
+                     AND revoked_at IS NULL AND created_at >= $3)",
+            )
+            .bind(start.recipient_id)
+            .bind(&start.email)
+            .bind(ts(since))
+            .fetch_one(&mut *tx)
+            .await?;
+            if recent {
+                return Ok(false);
+            }
+        }
+
+        sqlx::query(
+            "UPDATE tokens SET revoked_at = $1 WHERE purpose = 'confirm_registration'
+                 AND recipient_id = $2 AND email = $3 AND used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(ts(start.now))
+        .bind(start.recipient_id)
+        .bind(&start.email)
+        .execute(&mut *tx)
+        .await?;
+        let token_id: i64 = sqlx::query_scalar(
+            "INSERT INTO tokens (hash, purpose, email, recipient_id, created_at, expires_at)
+             VALUES ($1, 'confirm_registration', $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&start.token_hash)
+        .bind(&start.email)
+        .bind(start.recipient_id)
+        .bind(ts(start.now))
+        .bind(ts(start.expires_at))
+        .fetch_one(&mut *tx)
+        .await?;
+
+        let audit = AuditEvent {
+            at: start.now,
+            account_id: None,
+            recipient_id: Some(start.recipient_id),
+            event: start.event,
+            detail: format!(
+                "{} certified being authorised to receive the reports",
+                start.email
+            ),
+            client_addr: Some(start.client_addr.clone()),
+        };
+        insert_audit(&mut tx, &audit).await?;
+        let key = format!("confirm:{token_id}");
+        let (to, lang) = (&start.email, start.lang);
+        enqueue(&mut tx, &key, to, lang, &start.mail, start.now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn confirm_registration(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ConfirmOutcome, DbError> {
+        let mut tx = self.write_tx().await?;
+        let token = match usable_confirmation(&mut tx, token_hash, now).await? {
+            Ok(token) => token,
+            Err(outcome) => return Ok(outcome),
+        };
+        let email: String = token.try_get("email")?;
+        let token_id: i64 = token.try_get("id")?;
+        let recipient_id: i64 = token.try_get("recipient_id")?;
+
+        let consumed = sqlx::query(
+            "UPDATE tokens SET used_at = $1
+             WHERE id = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
+        )
+        .bind(ts(now))
+        .bind(token_id)
+        .execute(&mut *tx)
+        .await?;
+        if consumed.rows_affected() != 1 {
+            return Ok(ConfirmOutcome::AlreadyDone);
+        }
+
+        let account = account_for(&mut tx, &email, None, now).await?;
+        let account_id = account.id();
+        let owned = sqlx::query(
+            "UPDATE recipients SET owner_account_id = $1, owned_at = $2
+             WHERE id = $3 AND owner_account_id IS NULL",
+        )
+        .bind(account_id)
+        .bind(ts(now))
+        .bind(recipient_id)
+        .execute(&mut *tx)
+        .await?;
+        if owned.rows_affected() != 1 {
+            return Ok(ConfirmOutcome::TakenByOther);
+        }
+
+        let audit = AuditEvent {
+            at: now,
+            account_id: Some(account_id),
+            recipient_id: Some(recipient_id),
+            event: "registration_confirmed",
+            detail: format!("{email} became the owner"),
+            client_addr: None,
+        };
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+
+        Ok(match account {
+            AccountFor::Created(account_id) => ConfirmOutcome::AccountCreated { account_id },
+            AccountFor::Existing(account) => ConfirmOutcome::AccessAdded {
+                account_id,
+                has_password: account.password_hash.is_some(),
+            },
+        })
+    }
+
+    async fn confirmation_state(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ConfirmOutcome>, DbError> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(usable_confirmation(&mut conn, token_hash, now).await?.err())
+    }
+
+    async fn account_by_email(&self, email: &str) -> Result<Option<Account>, DbError> {
+        let mut conn = self.pool.acquire().await?;
+        find_account(&mut conn, email).await
+    }
+
+    async fn account(&self, id: i64) -> Result<Option<Account>, DbError> {
+        sqlx::query("SELECT id, email, password_hash, lang FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| account_from_row(&row))
+            .transpose()
+    }
+
+    async fn set_password(
+        &self,
+        account_id: i64,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        let mut tx = self.locked_tx(Lock::Account(account_id)).await?;
+        store_password(&mut tx, account_id, hash, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_password_with_token(
+        &self,
+        token_hash: &str,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, DbError> {
+        let Some(owner) = self.token_account(token_hash, "first_connection").await? else {
+            return Ok(None);
+        };
+        let mut tx = self.locked_tx(Lock::Account(owner)).await?;
+        let account_id: Option<Option<i64>> = sqlx::query_scalar(
+            "UPDATE tokens SET used_at = $1
+             WHERE hash = $2 AND purpose = 'first_connection' AND used_at IS NULL
+               AND revoked_at IS NULL AND expires_at > $1
+               AND account_id IN (SELECT id FROM accounts WHERE password_hash IS NULL)
+             RETURNING account_id",
+        )
+        .bind(ts(now))
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(account_id) = account_id.flatten() else {
+            return Ok(None);
+        };
+
+        store_password(&mut tx, account_id, hash, now).await?;
+        tx.commit().await?;
+        Ok(Some(account_id))
+    }
+
+    async fn first_connection(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LinkState, DbError> {
+        let row = sqlx::query(
+            "SELECT t.account_id, a.email, a.password_hash IS NOT NULL AS has_password,
+                    t.used_at, t.revoked_at, t.expires_at
+             FROM tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.hash = $1 AND t.purpose = 'first_connection'",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(LinkState::Invalid);
+        };
+        if row.try_get::<bool, _>("has_password")? {
+            return Ok(LinkState::PasswordAlreadySet);
+        }
+        account_link(&row, now)
+    }
+
+    async fn pending_confirmation(
+        &self,
+        recipient_id: i64,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, DbError> {
+        let created: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(created_at) FROM tokens
+             WHERE purpose = 'confirm_registration' AND recipient_id = $1 AND email = $2
+               AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $3",
+        )
+        .bind(recipient_id)
+        .bind(email)
+        .bind(ts(now))
+        .fetch_one(&self.pool)
+        .await?;
+        created.map(from_ts).transpose()
+    }
+
+    async fn request_reset(&self, email: &str, reset: &NewLink) -> Result<bool, DbError> {
+        let mut tx = self.write_tx().await?;
+        let Some(account) = find_account(&mut tx, email).await? else {
+            return Ok(false);
+        };
+        let token_id: i64 = sqlx::query_scalar(
+            "INSERT INTO tokens (hash, purpose, account_id, created_at, expires_at)
+             VALUES ($1, 'reset', $2, $3, $4) RETURNING id",
+        )
+        .bind(&reset.token_hash)
+        .bind(account.id)
+        .bind(ts(reset.now))
+        .bind(ts(reset.expires_at))
+        .fetch_one(&mut *tx)
+        .await?;
+
+        let key = format!("reset:{token_id}");
+        let (to, lang) = (&account.email, account.lang);
+        enqueue(&mut tx, &key, to, lang, &reset.mail, reset.now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn reset_link(&self, token_hash: &str, now: DateTime<Utc>) -> Result<LinkState, DbError> {
+        let row = sqlx::query(
+            "SELECT t.account_id, a.email, t.used_at, t.revoked_at, t.expires_at
+             FROM tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.hash = $1 AND t.purpose = 'reset'",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => account_link(&row, now),
+            None => Ok(LinkState::Invalid),
+        }
+    }
+
+    async fn reset_password(
+        &self,
+        token_hash: &str,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, DbError> {
+        let Some(owner) = self.token_account(token_hash, "reset").await? else {
+            return Ok(None);
+        };
+        let mut tx = self.locked_tx(Lock::Account(owner)).await?;
+        let account_id: Option<Option<i64>> = sqlx::query_scalar(
+            "UPDATE tokens SET used_at = $1
+             WHERE hash = $2 AND purpose = 'reset' AND used_at IS NULL
+               AND revoked_at IS NULL AND expires_at > $1
+             RETURNING account_id",
+        )
+        .bind(ts(now))
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(account_id) = account_id.flatten() else {
+            return Ok(None);
+        };
+
+        store_password(&mut tx, account_id, hash, now).await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        tell_password_changed(&mut tx, account_id, now).await?;
+        tx.commit().await?;
+        Ok(Some(account_id))
+    }
+
+    async fn change_password(
+        &self,
+        account_id: i64,
+        hash: &str,
+        keep_session: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        let mut tx = self.locked_tx(Lock::Account(account_id)).await?;
+        store_password(&mut tx, account_id, hash, now).await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash <> $2")
+            .bind(account_id)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        tell_password_changed(&mut tx, account_id, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delegation(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<DelegationView, DbError> {
+        let owns: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM recipients WHERE owner_account_id = $1)",
+        )
+        .bind(account_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let rows = sqlx::query(
+            "SELECT 'a' || a.id AS key, a.email, FALSE AS pending, d.created_at AS since
+             FROM delegations d JOIN accounts a ON a.id = d.delegate_account_id
+             WHERE d.owner_account_id = $1
+             UNION ALL
+             SELECT 'i' || t.id, t.email, TRUE, t.created_at FROM tokens t
+             WHERE t.purpose = 'delegate_invite' AND t.account_id = $1 AND t.used_at IS NULL
+               AND t.revoked_at IS NULL AND t.expires_at > $2
+             ORDER BY since, key",
+        )
+        .bind(account_id)
+        .bind(ts(now))
+        .fetch_all(&self.pool)
+        .await?;
+        let delegates = rows.iter().map(delegate_entry).collect::<Result<_, _>>()?;
+
+        let granted_by: Vec<String> = sqlx::query_scalar(
+            "SELECT a.email FROM delegations d JOIN accounts a ON a.id = d.owner_account_id
+             WHERE d.delegate_account_id = $1 ORDER BY a.email COLLATE \"C\"",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(DelegationView {
+            owns,
+            delegates,
+            granted_by,
+        })
+    }
+
+    async fn add_delegate(&self, r: &DelegateRequest) -> Result<AddDelegate, DbError> {
+        let mut tx = self.locked_tx(Lock::Delegates(r.owner_id)).await?;
+        let owner = sqlx::query(
+            "SELECT email, EXISTS (SELECT 1 FROM recipients WHERE owner_account_id = $1) AS owns
+             FROM accounts WHERE id = $1",
+        )
+        .bind(r.owner_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let owner_email: String = owner.try_get("email")?;
+        let owns: bool = owner.try_get("owns")?;
+        if let Some(refusal) = delegate_refusal(&mut tx, r, &owner_email, owns).await? {
+            return Ok(refusal);
+        }
+
+        let existing = find_account(&mut tx, &r.email).await?;
+        let (outcome, key, token, lang) = grant_or_invite(&mut tx, r, existing).await?;
+        let mail = Mail::Delegate {
+            owner_email,
+            token,
+            days: r.days,
+        };
+        enqueue(&mut tx, &key, &r.email, lang, &mail, r.now).await?;
+        let audit = AuditEvent {
+            at: r.now,
+            account_id: Some(r.owner_id),
+            recipient_id: None,
+            event: "delegate_added",
+            detail: format!("{} given access", r.email),
+            client_addr: None,
+        };
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn remove_delegate(
+        &self,
+        owner_id: i64,
+        key: &DelegateKey,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let mut tx = self.locked_tx(Lock::Delegates(owner_id)).await?;
+        let removed = match key {
+            DelegateKey::Account(id) => {
+                remove_delegate_account(&mut tx, owner_id, *id, now).await?
+            }
+            DelegateKey::Invitation(id) => withdraw_invitation(&mut tx, owner_id, *id, now).await?,
+        };
+        let audit = AuditEvent {
+            at: now,
+            account_id: Some(owner_id),
+            recipient_id: None,
+            event: "delegate_removed",
+            detail: key.encode(),
+            client_addr: None,
+        };
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(removed == 1)
+    }
+
+    async fn invitation(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<InvitationState, DbError> {
+        let row = sqlx::query(
+            "SELECT t.email, a.email AS owner_email, t.used_at, t.revoked_at, t.expires_at
+             FROM tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.hash = $1 AND t.purpose = 'delegate_invite'",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(InvitationState::Invalid);
+        };
+        Ok(match liveness(&row, now)? {
+            Liveness::Used => InvitationState::Invalid,
+            Liveness::Expired => InvitationState::Expired,
+            Liveness::Live => InvitationState::Valid {
+                owner_email: row.try_get("owner_email")?,
+                email: row.try_get("email")?,
+            },
+        })
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Accepted>, DbError> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "UPDATE tokens SET used_at = $1
+             WHERE hash = $2 AND purpose = 'delegate_invite' AND used_at IS NULL
+               AND revoked_at IS NULL AND expires_at > $1
+             RETURNING account_id, email",
+        )
+        .bind(ts(now))
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let owner_id: i64 = row.try_get("account_id")?;
+        let email: String = row.try_get("email")?;
+
+        let account = account_for(&mut tx, &email, Some(password_hash), now).await?;
+        let accepted = Accepted {
+            account_id: account.id(),
+            created: matches!(account, AccountFor::Created(_)),
+        };
+        sqlx::query(
+            "INSERT INTO delegations (owner_account_id, delegate_account_id, created_at)
+             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(owner_id)
+        .bind(accepted.account_id)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(accepted))
+    }
+
+    async fn request_email_change(
+        &self,
+        account_id: i64,
+        new_email: &str,
+        link: &NewLink,
+    ) -> Result<(), DbError> {
+        let mut tx = self.locked_tx(Lock::Account(account_id)).await?;
+        sqlx::query(
+            "UPDATE tokens SET revoked_at = $1 WHERE purpose = 'email_change'
+               AND account_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(ts(link.now))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        let token_id: i64 = sqlx::query_scalar(
+            "INSERT INTO tokens (hash, purpose, account_id, email, created_at, expires_at)
+             VALUES ($1, 'email_change', $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&link.token_hash)
+        .bind(account_id)
+        .bind(new_email)
+        .bind(ts(link.now))
+        .bind(ts(link.expires_at))
+        .fetch_one(&mut *tx)
+        .await?;
+
+        let row = sqlx::query("SELECT email, lang FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let old: String = row.try_get("email")?;
+        let lang = Lang::from_tag(&row.try_get::<String, _>("lang")?);
+        let confirm = format!("email-change:{token_id}");
+        enqueue(&mut tx, &confirm, new_email, lang, &link.mail, link.now).await?;
+        let notice = Mail::EmailChangeNotice {
+            new_email: new_email.to_owned(),
+            done: false,
+        };
+        let asked = format!("email-change-asked:{token_id}");
+        enqueue(&mut tx, &asked, &old, lang, &notice, link.now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn email_change_link(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LinkState, DbError> {
+        let row = sqlx::query(
+            "SELECT account_id, email, used_at, revoked_at, expires_at FROM tokens
+             WHERE hash = $1 AND purpose = 'email_change'",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => account_link(&row, now),
+            None => Ok(LinkState::Invalid),
+        }
+    }
+
+    async fn confirm_email_change(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<EmailChange, DbError> {
+        let Some(owner) = self.token_account(token_hash, "email_change").await? else {
+            return Ok(EmailChange::Invalid);
+        };
+        let mut tx = self.locked_tx(Lock::Account(owner)).await?;
+        let row = sqlx::query(
+            "SELECT t.id, t.account_id, t.email, a.email AS old_email, a.lang
+             FROM tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.hash = $1 AND t.purpose = 'email_change' AND t.used_at IS NULL
+               AND t.revoked_at IS NULL AND t.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(ts(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(EmailChange::Invalid);
+        };
+        let (token_id, account_id): (i64, i64) = (row.try_get("id")?, row.try_get("account_id")?);
+        let new: String = row.try_get("email")?;
+        let old: String = row.try_get("old_email")?;
+        let taken: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM accounts WHERE email = $1)")
+                .bind(&new)
+                .fetch_one(&mut *tx)
+                .await?;
+        if taken {
+            return Ok(EmailChange::Taken);
+        }
+
+        sqlx::query("UPDATE tokens SET used_at = $1 WHERE id = $2")
+            .bind(ts(now))
+            .bind(token_id)
+            .execute(&mut *tx)
+            .await?;
+        if !change_login(&mut tx, account_id, &new).await? {
+            return Ok(EmailChange::Taken);
+        }
+        sqlx::query(
+            "UPDATE tokens SET revoked_at = $1
+             WHERE account_id = $2 AND used_at IS NULL AND revoked_at IS NULL
+               AND purpose IN ('reset', 'first_connection', 'email_change')",
+        )
+        .bind(ts(now))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+
+        let notice = Mail::EmailChangeNotice {
+            new_email: new.clone(),
+            done: true,
+        };
+        let lang = Lang::from_tag(&row.try_get::<String, _>("lang")?);
+        let key = format!("email-changed:{token_id}");
+        enqueue(&mut tx, &key, &old, lang, &notice, now).await?;
+        let audit = AuditEvent {
+            at: now,
+            account_id: Some(account_id),
+            recipient_id: None,
+            event: "login_changed",
+            detail: format!("{old} became {new}"),
+            client_addr: None,
+        };
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(EmailChange::Changed { email: new })
+    }
+
+    async fn queue_expiry_reminders(
+        &self,
+        today: NaiveDate,
+        horizon: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<usize, DbError> {
+        let mut tx = self.locked_tx(Lock::Reminders).await?;
+        let rows = sqlx::query(
+            "WITH access (account_id, owner_id) AS (
+                 SELECT id, id FROM accounts
+                 UNION ALL SELECT delegate_account_id, owner_account_id FROM delegations)
+             SELECT r.batch_id, a.id, a.email, a.lang, COUNT(*) AS count,
+                    MIN(r.available_until) AS leaves_on
+             FROM reports r
+             JOIN recipients rc ON rc.id = r.recipient_id
+             JOIN access ON access.owner_id = rc.owner_account_id
+             JOIN accounts a ON a.id = access.account_id
+             WHERE r.available_until > $1 AND r.available_until <= $2
+               AND NOT EXISTS (SELECT 1 FROM outbox o
+                               WHERE o.dedupe_key = 'expiring:' || r.batch_id || ':' || a.id)
+             GROUP BY r.batch_id, a.id, a.email, a.lang
+             ORDER BY r.batch_id, a.id",
+        )
+        .bind(today.to_string())
+        .bind(horizon.to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &rows {
+            let (batch_id, account_id): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+            let leaves_on: String = row.try_get("leaves_on")?;
+            let lang = Lang::from_tag(&row.try_get::<String, _>("lang")?);
+            let mail = Mail::Expiring {
+                count: row.try_get("count")?,
+                on: shown_date(&leaves_on, lang),
+            };
+            let key = format!("expiring:{batch_id}:{account_id}");
+            let to: String = row.try_get("email")?;
+            enqueue(&mut tx, &key, &to, lang, &mail, now).await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+
+    async fn purge_expired(&self, today: NaiveDate) -> Result<Purged, DbError> {
+        let mut tx = self.locked_tx(Lock::Reports).await?;
+        let today = today.to_string();
+        let files: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT file_sha256 FROM reports WHERE available_until < $1
+             ORDER BY file_sha256",
+        )
+        .bind(&today)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM downloads WHERE report_id IN
+                 (SELECT id FROM reports WHERE available_until < $1)",
+        )
+        .bind(&today)
+        .execute(&mut *tx)
+        .await?;
+        let reports = sqlx::query("DELETE FROM reports WHERE available_until < $1")
+            .bind(&today)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+
+        let orphan_files: Vec<String> = sqlx::query_scalar(
+            "SELECT sha FROM UNNEST($1::text[]) AS f (sha)
+             WHERE NOT EXISTS (SELECT 1 FROM reports WHERE file_sha256 = f.sha)
+             ORDER BY sha",
+        )
+        .bind(&files)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Purged {
+            reports: usize::try_from(reports).unwrap_or(usize::MAX),
+            orphan_files,
+        })
+    }
+
+    async fn sweep(&self, now: DateTime<Utc>) -> Result<u64, DbError> {
+        let statements = [
+            "DELETE FROM sessions
+             WHERE expires_at <= $1 OR (NOT remember AND created_at <= $1 - 86400)",
+            "DELETE FROM registration_drafts WHERE expires_at <= $1",
+            "DELETE FROM throttle WHERE window_start <= $1 - 86400",
+            "DELETE FROM tokens WHERE expires_at <= $1 - 2592000",
+        ];
+        let mut deleted = 0;
+        for sql in statements {
+            deleted += sqlx::query(sql)
+                .bind(ts(now))
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+        }
+        Ok(deleted)
+    }
+
+    async fn throttle_hit(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window_secs: i64,
+    ) -> Result<Hits, DbError> {
+        let row = sqlx::query(
+            "INSERT INTO throttle AS t (key, window_start, count) VALUES ($1, $2, 1)
+             ON CONFLICT (key) DO UPDATE SET
+                 count = CASE WHEN t.window_start <= $2 - $3 THEN 1 ELSE t.count + 1 END,
+                 window_start = CASE WHEN t.window_start <= $2 - $3 THEN $2 ELSE t.window_start END
+             RETURNING count, window_start",
+        )
+        .bind(key)
+        .bind(ts(now))
+        .bind(window_secs)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Hits {
+            count: row.try_get(0)?,
+            until: from_ts(row.try_get::<i64, _>(1)? + window_secs)?,
+        })
+    }
+
+    async fn throttle_give_back(&self, key: &str) -> Result<(), DbError> {
+        sqlx::query("UPDATE throttle SET count = count - 1 WHERE key = $1 AND count > 0")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn throttle_clear(&self, key: &str) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM throttle WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, s: &NewSession) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, account_id, kind, remember, created_at, last_seen_at,
+                 expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6)",
+        )
+        .bind(&s.id_hash)
+        .bind(s.account_id)
+        .bind(s.kind.as_str())
+        .bind(s.remember)
+        .bind(ts(s.now))
+        .bind(ts(s.expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+        idle_until: DateTime<Utc>,
+    ) -> Result<Option<SessionInfo>, DbError> {
+        let row = sqlx::query(
+            "SELECT s.account_id, s.kind, s.remember, s.last_seen_at, a.email,
+                    a.password_hash IS NOT NULL AS has_password
+             FROM sessions s JOIN accounts a ON a.id = s.account_id
+             WHERE s.id_hash = $1 AND s.expires_at > $2
+               AND (s.remember OR s.created_at > $3)",
+        )
+        .bind(id_hash)
+        .bind(ts(now))
+        .bind(ts(now) - SESSION_ABSOLUTE_SECS)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let remember: bool = row.try_get("remember")?;
+        let kind = SessionKind::from_str(&row.try_get::<String, _>("kind")?);
+        let slides = !remember && kind == SessionKind::Full;
+        if slides && row.try_get::<i64, _>("last_seen_at")? < ts(now) - 60 {
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3",
+            )
+            .bind(ts(now))
+            .bind(ts(idle_until))
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(Some(SessionInfo {
+            account_id: row.try_get("account_id")?,
+            email: row.try_get("email")?,
+            kind,
+            has_password: row.try_get("has_password")?,
+            remember,
+        }))
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_sessions_of(&self, account_id: i64, keep: Option<&str>) -> Result<(), DbError> {
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash IS DISTINCT FROM $2")
+            .bind(account_id)
+            .bind(keep)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn access_recipients(&self, account_id: i64) -> Result<Vec<AccessRecipient>, DbError> {
+        let sql = format!(
+            "WITH access AS ({ACCESS})
+             SELECT rc.id, rc.code, rc.name, BOOL_OR(access.owned) AS owned
+             FROM access JOIN recipients rc ON rc.id = access.recipient_id
+             GROUP BY rc.id, rc.code, rc.name ORDER BY rc.name COLLATE \"C\", rc.id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AccessRecipient {
+                    id: row.try_get(0)?,
+                    code: row.try_get(1)?,
+                    name: row.try_get(2)?,
+                    owned: row.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn list_reports(&self, account_id: i64, q: &ReportQuery) -> Result<ReportPage, DbError> {
+        let filter = "r.recipient_id IN (SELECT recipient_id FROM access)
+            AND ($2::BIGINT IS NULL OR r.recipient_id = $2)
+            AND ($3::TEXT IS NULL OR substr(r.issued_on, 1, 4) = $3)";
+        let year = q.year.map(|y| format!("{y:04}"));
+        let total: i64 = sqlx::query_scalar(&format!(
+            "WITH access AS ({ACCESS}) SELECT COUNT(*) FROM reports r WHERE {filter}"
+        ))
+        .bind(account_id)
+        .bind(q.recipient_id)
+        .bind(&year)
+        .fetch_one(&self.pool)
+        .await?;
+
+        let per_page = i64::from(q.per_page.max(1));
+        let offset = i64::from(q.page.max(1) - 1) * per_page;
+        let rows = sqlx::query(&format!(
+            "WITH access AS ({ACCESS})
+             SELECT r.id, r.number, rc.name, rc.code, r.period_start, r.period_end, r.kind,
+                    r.issued_on, r.published_at, r.available_until, r.file_size,
+                    NOT EXISTS (SELECT 1 FROM downloads d
+                                WHERE d.account_id = $1 AND d.report_id = r.id) AS is_new
+             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id
+             WHERE {filter}
+             ORDER BY r.published_at DESC, r.issued_on DESC, r.id DESC
+             LIMIT $4 OFFSET $5"
+        ))
+        .bind(account_id)
+        .bind(q.recipient_id)
+        .bind(&year)
+        .bind(per_page)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows.iter().map(report_item).collect::<Result<_, _>>()?;
+        Ok(ReportPage { items, total })
+    }
+
+    async fn report_years(&self, account_id: i64) -> Result<Vec<i32>, DbError> {
+        let years: Vec<String> = sqlx::query_scalar(&format!(
+            "WITH access AS ({ACCESS})
+             SELECT DISTINCT substr(issued_on, 1, 4) AS y FROM reports
+             WHERE recipient_id IN (SELECT recipient_id FROM access) ORDER BY y DESC"
+        ))
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(years.iter().filter_map(|y| y.parse().ok()).collect())
+    }
+
+    async fn report_file(
+        &self,
+        account_id: i64,
+        report_id: i64,
+    ) -> Result<Option<ReportFile>, DbError> {
+        let row = sqlx::query(&format!(
+            "WITH access AS ({ACCESS})
+             SELECT id, number, file_sha256, file_size, file_name, published_at FROM reports
+             WHERE id = $2 AND recipient_id IN (SELECT recipient_id FROM access)"
+        ))
+        .bind(account_id)
+        .bind(report_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(ReportFile {
+                id: row.try_get(0)?,
+                number: row.try_get(1)?,
+                sha256: row.try_get(2)?,
+                size: row.try_get(3)?,
+                file_name: row.try_get(4)?,
+                published_at: from_ts(row.try_get(5)?)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn record_download(
+        &self,
+        account_id: i64,
+        report_id: i64,
+        now: DateTime<Utc>,
+        client_addr: &str,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO downloads (account_id, report_id, at, client_addr)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(account_id)
+        .bind(report_id)
+        .bind(ts(now))
+        .bind(client_addr)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutboxItem>, DbError> {
+        let rows = sqlx::query(
+            "WITH due AS (
+                 SELECT id FROM outbox
+                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
+                   AND (lease_until IS NULL OR lease_until <= $1)
+                 ORDER BY id LIMIT $3
+                 FOR UPDATE SKIP LOCKED)
+             UPDATE outbox o SET lease_until = $2 FROM due WHERE o.id = due.id
+             RETURNING o.id, o.to_addr, o.lang, o.params, o.created_at, o.attempts",
+        )
+        .bind(ts(now))
+        .bind(ts(lease_until))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut items = BTreeMap::new();
+        for row in &rows {
+            let item = outbox_item(row)?;
+            items.insert(item.id, item);
+        }
+        Ok(items.into_values().collect())
+    }
+
+    async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE outbox SET sent_at = $1, params = '{}', lease_until = NULL,
+                 attempts = attempts + 1 WHERE id = $2",
+        )
+        .bind(ts(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn outbox_retry(&self, id: i64, error: &str, next: DateTime<Utc>) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2,
+                 lease_until = NULL WHERE id = $3",
+        )
+        .bind(error)
+        .bind(ts(next))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn outbox_failed(&self, id: i64, error: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, failed_at = $2,
+                 lease_until = NULL WHERE id = $3",
+        )
+        .bind(error)
+        .bind(ts(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn audit(&self, event: &AuditEvent) -> Result<(), DbError> {
+        let mut conn = self.pool.acquire().await?;
+        insert_audit(&mut conn, event).await
+    }
+}
+
+fn delegate_entry(row: &PgRow) -> Result<DelegateEntry, DbError> {
+    let key: String = row.try_get("key")?;
+    Ok(DelegateEntry {
+        key: DelegateKey::decode(&key).ok_or(DbError::Corrupt(key))?,
+        email: row.try_get("email")?,
+        pending: row.try_get("pending")?,
+    })
+}
+
+fn outbox_item(row: &PgRow) -> Result<OutboxItem, DbError> {
+    let params: String = row.try_get("params")?;
+    let mail = serde_json::from_str(&params)
+        .map_err(|e| DbError::Corrupt(format!("outbox params: {e}")))?;
+    Ok(OutboxItem {
+        id: row.try_get("id")?,
+        to: row.try_get("to_addr")?,
+        lang: Lang::from_tag(&row.try_get::<String, _>("lang")?),
+        mail,
+        created_at: from_ts(row.try_get("created_at")?)?,
+        attempts: row.try_get("attempts")?,
+    })
+}
+
+fn report_item(row: &PgRow) -> Result<ReportListItem, DbError> {
+    Ok(ReportListItem {
+        id: row.try_get(0)?,
+        number: row.try_get(1)?,
+        recipient_name: row.try_get(2)?,
+        recipient_code: row.try_get(3)?,
+        period_start: row.try_get(4)?,
+        period_end: row.try_get(5)?,
+        kind: row.try_get(6)?,
+        issued_on: row.try_get(7)?,
+        published_at: from_ts(row.try_get(8)?)?,
+        available_until: row.try_get(9)?,
+        size: row.try_get(10)?,
+        is_new: row.try_get(11)?,
+    })
+}
