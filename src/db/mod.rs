@@ -28,7 +28,7 @@ pub enum DbError {
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
     /// The database URL names a database this build does not support.
-    #[error("unsupported database URL {0:?} (expected sqlite://…)")]
+    #[error("unsupported database URL {0:?} (expected sqlite://… or postgres://…)")]
     Unsupported(String),
 }
 
