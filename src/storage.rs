@@ -47,6 +47,15 @@ pub enum StorageError {
     Changed(String),
 }
 
+/// What storing a file did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// The file was written.
+    Written,
+    /// The same content was already stored (another report shares it).
+    AlreadyThere,
+}
+
 /// Where report files live.
 #[derive(Clone)]
 pub struct FileStore {
@@ -105,10 +114,10 @@ impl FileStore {
         sha256: &str,
         file: &FsPath,
         size: u64,
-    ) -> Result<(), StorageError> {
+    ) -> Result<Stored, StorageError> {
         let key = key(sha256)?;
         if self.inner.head(&key).await.is_ok() {
-            return Ok(());
+            return Ok(Stored::AlreadyThere);
         }
         let read_error = |source| StorageError::Read {
             path: file.display().to_string(),
@@ -121,7 +130,7 @@ impl FileStore {
                 return Err(changed());
             }
             self.inner.put(&key, PutPayload::from(bytes)).await?;
-            return Ok(());
+            return Ok(Stored::Written);
         }
 
         let upload = self.inner.put_multipart(&key).await?;
@@ -143,7 +152,7 @@ impl FileStore {
             return Err(changed());
         }
         writer.finish().await?;
-        Ok(())
+        Ok(Stored::Written)
     }
 
     /// Streams a stored file, or the given byte range of it.

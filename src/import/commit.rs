@@ -12,7 +12,7 @@ use crate::db::{
 };
 use crate::domain::Lang;
 use crate::domain::secret::SecurityCode;
-use crate::storage::{FileStore, StorageError};
+use crate::storage::{FileStore, StorageError, Stored};
 
 /// Why a batch was not imported.
 #[derive(Debug, thiserror::Error)]
@@ -74,19 +74,28 @@ pub async fn import_manifest(
     if !check.conflicts.is_empty() {
         return Err(refused_conflicts(&check.conflicts, &rows, target.lang));
     }
+    let mut shared = Vec::new();
     for row in check.fresh.iter().map(|&i| &rows[i]) {
-        let stored = target
-            .files
-            .put_file(&row.sha256, &row.file, row.size)
-            .await;
-        if let Err(StorageError::Changed(_)) = stored {
-            let problem = Problem::cell(row.row, row.line, "file", ProblemKind::FileChanged);
-            return Err(ImportError::Refused(vec![problem.message(target.lang)]));
+        match target.files.put_file(&row.sha256, &row.file, row.size).await {
+            Ok(Stored::Written) => {}
+            Ok(Stored::AlreadyThere) => shared.push(row),
+            Err(StorageError::Changed(_)) => {
+                let problem = Problem::cell(row.row, row.line, "file", ProblemKind::FileChanged);
+                return Err(ImportError::Refused(vec![problem.message(target.lang)]));
+            }
+            Err(e) => return Err(e.into()),
         }
-        stored?;
     }
 
-    match target.store.import_batch(&plan).await? {
+    let outcome = target.store.import_batch(&plan).await?;
+    // A file shared with expired reports may have been purged between its
+    // check and the commit: now that rows point to it, put it back.
+    for row in shared {
+        if !target.files.exists(&row.sha256).await? {
+            target.files.put_file(&row.sha256, &row.file, row.size).await?;
+        }
+    }
+    match outcome {
         ImportOutcome::Imported(summary) => Ok(Imported::Published(summary)),
         ImportOutcome::NothingNew => Ok(Imported::NothingNew),
         ImportOutcome::Conflicts(conflicts) => {
