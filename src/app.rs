@@ -53,6 +53,7 @@ impl App {
             context: Arc::new(MailContext::from_config(&config)),
             clock: clock.clone(),
             wake: mail_wake.clone(),
+            lease_secs: config.mail_lease_seconds,
         };
         let state = AppState {
             config: Arc::new(config),

@@ -61,6 +61,7 @@ struct Raw {
     retention_months: Option<u32>,
     max_delegates: Option<i64>,
     reminder_days: Option<i64>,
+    mail_lease_seconds: Option<i64>,
 }
 
 /// The settings the portal runs with.
@@ -103,6 +104,8 @@ pub struct Config {
     /// Days before a report leaves that its readers are reminded; 0 for no
     /// reminder.
     pub reminder_days: i64,
+    /// Seconds an email being sent is reserved for its sender.
+    pub mail_lease_seconds: i64,
 }
 
 impl Config {
@@ -205,6 +208,7 @@ impl Config {
             .unwrap_or(24),
             max_delegates: bounded("max_delegates", raw.max_delegates, 20, 10_000)?,
             reminder_days: raw.reminder_days.unwrap_or(30).clamp(0, 366),
+            mail_lease_seconds: bounded("mail_lease_seconds", raw.mail_lease_seconds, 300, 3600)?,
         })
     }
 }
@@ -257,6 +261,7 @@ fn apply_env(raw: &mut Raw, var: impl Fn(&str) -> Option<String>) -> Result<(), 
     raw.remember_days = number("REMEMBER_DAYS")?.or(raw.remember_days);
     raw.max_delegates = number("MAX_DELEGATES")?.or(raw.max_delegates);
     raw.reminder_days = number("REMINDER_DAYS")?.or(raw.reminder_days);
+    raw.mail_lease_seconds = number("MAIL_LEASE_SECONDS")?.or(raw.mail_lease_seconds);
     if let Some(months) = number("RETENTION_MONTHS")? {
         raw.retention_months = Some(u32::try_from(months).map_err(|_| ConfigError::Invalid {
             setting: "RETENTION_MONTHS",

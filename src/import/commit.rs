@@ -76,7 +76,11 @@ pub async fn import_manifest(
     }
     let mut shared = Vec::new();
     for row in check.fresh.iter().map(|&i| &rows[i]) {
-        match target.files.put_file(&row.sha256, &row.file, row.size).await {
+        match target
+            .files
+            .put_file(&row.sha256, &row.file, row.size)
+            .await
+        {
             Ok(Stored::Written) => {}
             Ok(Stored::AlreadyThere) => shared.push(row),
             Err(StorageError::Changed(_)) => {
@@ -92,7 +96,10 @@ pub async fn import_manifest(
     // check and the commit: now that rows point to it, put it back.
     for row in shared {
         if !target.files.exists(&row.sha256).await? {
-            target.files.put_file(&row.sha256, &row.file, row.size).await?;
+            target
+                .files
+                .put_file(&row.sha256, &row.file, row.size)
+                .await?;
         }
     }
     match outcome {

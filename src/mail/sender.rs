@@ -12,8 +12,6 @@ use super::transport::{OutgoingEmail, SendError, Sender, Transport};
 use crate::clock::Clock;
 use crate::db::{DbError, OutboxItem, Store};
 
-/// How long a claimed email is reserved for this sender.
-const LEASE_SECS: i64 = 300;
 /// Emails claimed at once.
 const BATCH: i64 = 50;
 /// Longest wait between two attempts of one email.
@@ -36,6 +34,9 @@ pub struct Mailer {
     pub clock: Arc<dyn Clock>,
     /// Woken when an email is queued.
     pub wake: Arc<Notify>,
+    /// Seconds a claimed email is reserved for this sender; after a crash,
+    /// another sender (or this one restarted) takes it once they are over.
+    pub lease_secs: i64,
 }
 
 /// What one pass over the due emails did.
@@ -53,7 +54,7 @@ impl Mailer {
         let mut pass = Pass::default();
         loop {
             let now = self.clock.now();
-            let lease = now + chrono::Duration::seconds(LEASE_SECS);
+            let lease = now + chrono::Duration::seconds(self.lease_secs);
             let items = self.store.claim_outbox(now, lease, BATCH).await?;
             if items.is_empty() {
                 return Ok(pass);

@@ -9,7 +9,7 @@ use chrono::Duration;
 use crate::harness::TestApp;
 
 /// Messages received: envelope recipients and raw data.
-type Received = Arc<Mutex<Vec<(Vec<String>, String)>>>;
+pub type Received = Arc<Mutex<Vec<(Vec<String>, String)>>>;
 
 /// Records every message a real SMTP server on 127.0.0.1 receives.
 #[derive(Clone, Default)]
@@ -45,7 +45,7 @@ impl mailin_embedded::Handler for Recorder {
     }
 }
 
-fn start_smtp_server(listener: std::net::TcpListener) -> Received {
+pub fn start_smtp_server(listener: std::net::TcpListener) -> Received {
     let recorder = Recorder::default();
     let messages = recorder.messages.clone();
     let mut server = mailin_embedded::Server::new(recorder);

@@ -9,6 +9,7 @@ mod delegation;
 mod demo;
 mod harness;
 mod import;
+mod instances;
 mod journey;
 mod login_change;
 mod mail;
