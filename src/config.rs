@@ -387,4 +387,18 @@ mod tests {
         };
         assert!(Config::from_raw(raw).is_err());
     }
+
+    #[test]
+    fn the_production_example_is_a_valid_configuration() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/dosiport.toml");
+        let config = Config::from_raw(read_file(&path).unwrap()).unwrap();
+        assert!(config.is_https());
+        assert!(config.database_url.starts_with("postgres://"));
+        assert!(config.storage.starts_with("s3://"));
+        assert!(config.mail.starts_with("smtp://"));
+        assert_eq!(
+            config.link("/rapports"),
+            "https://rapports.example.com/rapports"
+        );
+    }
 }

@@ -33,3 +33,11 @@ async fn demo_batch_loads_once_and_invites_its_recipients() {
     let found = store.recipient_for_report("RDC-2026-990001").await.unwrap();
     assert!(found.is_some_and(|r| r.recipient_name.contains("Démonstration")));
 }
+
+#[tokio::test]
+async fn the_production_example_opens_its_mail_relay_and_storage_settings() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/dosiport.toml");
+    let config = dosiport::config::Config::load(Some(&path)).unwrap();
+    dosiport::mail::transport::Transport::from_setting(&config.mail).unwrap();
+    dosiport::storage::FileStore::open(&config.storage).unwrap();
+}
