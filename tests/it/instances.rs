@@ -70,3 +70,87 @@ async fn two_servers_deliver_a_thousand_emails_exactly_once() {
         0
     );
 }
+
+#[tokio::test]
+async fn sessions_throttling_and_forms_work_whichever_instance_answers() {
+    let app = TestApp::spawn().await;
+    app.import_ok("basic/manifest.csv").await;
+    app.register_owner(
+        "pcr.radiologie@example.org",
+        "pcr@example.org",
+        "une phrase de passe solide",
+    )
+    .await;
+
+    // A second instance on the same database and storage.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let other = format!("http://{}", listener.local_addr().unwrap());
+    let mut config = (*app.app.state.config).clone();
+    let second_dir = tempfile::tempdir().unwrap();
+    config.data_dir = second_dir.path().to_path_buf();
+    let second = dosiport::app::App::open(config, app.clock.clone())
+        .await
+        .unwrap();
+    let service = dosiport::web::router(second.state.clone())
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await });
+
+    // The session opened on the first answers on the second.
+    let session = crate::harness::cookie(&app.jar, &app.base, "dosiport_session").unwrap();
+    let csrf = crate::harness::cookie(&app.jar, &app.base, "dosiport_csrf").unwrap();
+    let cookies = format!("dosiport_session={session}; dosiport_csrf={csrf}");
+    let client = reqwest::Client::new();
+    let list = client
+        .get(format!("{other}/rapports"))
+        .header("cookie", &cookies)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.url().path(), "/rapports");
+    assert!(list.text().await.unwrap().contains("RDC-2025-001001"));
+
+    // A form of the first posted to the second, and its sign-out ends the
+    // session on both.
+    let r = client
+        .post(format!("{other}/deconnexion"))
+        .header("cookie", &cookies)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.url().path(), "/connexion");
+    assert_eq!(app.get("/rapports").await.url().path(), "/connexion");
+
+    // Failed sign-ins on both count together.
+    for base in [&app.base, &other].iter().cycle().take(10) {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("email", "pcr@example.org"),
+            ("password", "mauvais mot de passe"),
+        ];
+        client
+            .post(format!("{base}/connexion"))
+            .header("cookie", format!("dosiport_csrf={csrf}"))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+    }
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("email", "pcr@example.org"),
+        ("password", "une phrase de passe solide"),
+    ];
+    let r = client
+        .post(format!("{other}/connexion"))
+        .header("cookie", format!("dosiport_csrf={csrf}"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        429,
+        "the eleventh attempt, on either instance, waits"
+    );
+}
