@@ -62,6 +62,7 @@ struct Raw {
     max_delegates: Option<i64>,
     reminder_days: Option<i64>,
     mail_lease_seconds: Option<i64>,
+    trust_forwarded_for: Option<bool>,
 }
 
 /// The settings the portal runs with.
@@ -106,6 +107,9 @@ pub struct Config {
     pub reminder_days: i64,
     /// Seconds an email being sent is reserved for its sender.
     pub mail_lease_seconds: i64,
+    /// Whether a reverse proxy in front sets `X-Forwarded-For` (only then
+    /// may its last entry name the client).
+    pub trust_forwarded_for: bool,
 }
 
 impl Config {
@@ -209,6 +213,7 @@ impl Config {
             max_delegates: bounded("max_delegates", raw.max_delegates, 20, 10_000)?,
             reminder_days: raw.reminder_days.unwrap_or(30).clamp(0, 366),
             mail_lease_seconds: bounded("mail_lease_seconds", raw.mail_lease_seconds, 300, 3600)?,
+            trust_forwarded_for: raw.trust_forwarded_for.unwrap_or(false),
         })
     }
 }
@@ -262,6 +267,9 @@ fn apply_env(raw: &mut Raw, var: impl Fn(&str) -> Option<String>) -> Result<(), 
     raw.max_delegates = number("MAX_DELEGATES")?.or(raw.max_delegates);
     raw.reminder_days = number("REMINDER_DAYS")?.or(raw.reminder_days);
     raw.mail_lease_seconds = number("MAIL_LEASE_SECONDS")?.or(raw.mail_lease_seconds);
+    if let Some(value) = text("TRUST_FORWARDED_FOR") {
+        raw.trust_forwarded_for = Some(matches!(value.trim(), "1" | "true" | "yes"));
+    }
     if let Some(months) = number("RETENTION_MONTHS")? {
         raw.retention_months = Some(u32::try_from(months).map_err(|_| ConfigError::Invalid {
             setting: "RETENTION_MONTHS",

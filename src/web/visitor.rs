@@ -135,10 +135,7 @@ where
         let app = AppState::from_ref(state);
         let https = app.config.is_https();
         let jar = CookieJar::from_headers(&parts.headers);
-        let client_addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |ConnectInfo(a)| a.ip().to_string());
+        let client_addr = client_address(parts, app.config.trust_forwarded_for);
 
         let mut visitor = Visitor {
             jar,
@@ -171,6 +168,25 @@ where
         }
         Ok(visitor)
     }
+}
+
+/// The client's address: the peer's, or behind a trusted reverse proxy the
+/// last one the proxy appended to `X-Forwarded-For` (earlier ones are
+/// whatever the client claimed).
+fn client_address(parts: &Parts, trust_forwarded_for: bool) -> String {
+    let forwarded = trust_forwarded_for
+        .then(|| parts.headers.get_all("x-forwarded-for").iter().last())
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(a)| a.ip());
+    forwarded
+        .or(peer)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 #[derive(Deserialize)]

@@ -226,3 +226,52 @@ async fn successful_sign_ins_do_not_count_against_the_address() {
         assert_eq!(r.url().path(), "/rapports", "sign-in {i} refused");
     }
 }
+
+/// 31 wrong sign-ins for 31 different emails, each claiming a client address.
+async fn failures_claiming(app: &TestApp, forwarded: &str) -> Vec<u16> {
+    app.get("/").await;
+    let csrf = cookie(&app.jar, &app.base, "dosiport_csrf").unwrap();
+    let mut statuses = Vec::new();
+    for i in 0..31 {
+        let email = format!("guess{i}@example.org");
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("email", email.as_str()),
+            ("password", "mauvais mot de passe"),
+        ];
+        let r = app
+            .client
+            .post(app.url("/connexion"))
+            .header("x-forwarded-for", forwarded)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_count() {
+    let app = TestApp::spawn_with(|c| c.trust_forwarded_for = true).await;
+    let first = failures_claiming(&app, "198.51.100.7, 203.0.113.1").await;
+    assert_eq!(*first.last().unwrap(), 429);
+    let other = failures_claiming(&app, "203.0.113.2").await;
+    assert_eq!(
+        other.iter().filter(|s| **s == 429).count(),
+        1,
+        "another client is not blocked"
+    );
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_a_claimed_address_changes_nothing() {
+    let app = TestApp::spawn().await;
+    failures_claiming(&app, "203.0.113.1").await;
+    let other = failures_claiming(&app, "203.0.113.2").await;
+    assert!(
+        other.iter().all(|s| *s == 429),
+        "the header is ignored: {other:?}"
+    );
+}
