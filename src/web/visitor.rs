@@ -175,7 +175,7 @@ where
 /// whatever the client claimed).
 fn client_address(parts: &Parts, trust_forwarded_for: bool) -> String {
     let forwarded = trust_forwarded_for
-        .then(|| parts.headers.get_all("x-forwarded-for").iter().last())
+        .then(|| parts.headers.get_all("x-forwarded-for").iter().next_back())
         .flatten()
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.rsplit(',').next())
