@@ -633,9 +633,11 @@ pub trait Store: Send + Sync {
     /// Whether a new link was queued (not if a recent one is pending).
     async fn start_confirmation(&self, start: &StartConfirmation) -> Result<bool, DbError>;
     /// Consumes a confirmation token and gives the recipient its owner.
+    /// A new account takes `lang` as its language.
     async fn confirm_registration(
         &self,
         token_hash: &str,
+        lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<ConfirmOutcome, DbError>;
 
@@ -734,6 +736,7 @@ pub trait Store: Send + Sync {
         &self,
         token_hash: &str,
         password_hash: &str,
+        lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<Option<Accepted>, DbError>;
 

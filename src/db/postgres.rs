@@ -504,17 +504,19 @@ async fn account_for(
     conn: &mut PgConnection,
     email: &str,
     password_hash: Option<&str>,
+    lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<AccountFor, DbError> {
     if let Some(account) = find_account(conn, email).await? {
         return Ok(AccountFor::Existing(account));
     }
     let created: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO accounts (email, password_hash, created_at) VALUES ($1, $2, $3)
+        "INSERT INTO accounts (email, password_hash, lang, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (email) DO NOTHING RETURNING id",
     )
     .bind(email)
     .bind(password_hash)
+    .bind(lang.tag())
     .bind(ts(now))
     .fetch_optional(&mut *conn)
     .await?;
@@ -920,6 +922,7 @@ impl Store for PostgresStore {
     async fn confirm_registration(
         &self,
         token_hash: &str,
+        lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<ConfirmOutcome, DbError> {
         let mut tx = self.write_tx().await?;
@@ -943,7 +946,7 @@ impl Store for PostgresStore {
             return Ok(ConfirmOutcome::AlreadyDone);
         }
 
-        let account = account_for(&mut tx, &email, None, now).await?;
+        let account = account_for(&mut tx, &email, None, lang, now).await?;
         let account_id = account.id();
         let owned = sqlx::query(
             "UPDATE recipients SET owner_account_id = $1, owned_at = $2
@@ -1309,6 +1312,7 @@ impl Store for PostgresStore {
         &self,
         token_hash: &str,
         password_hash: &str,
+        lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<Option<Accepted>, DbError> {
         let mut tx = self.write_tx().await?;
@@ -1328,7 +1332,7 @@ impl Store for PostgresStore {
         let owner_id: i64 = row.try_get("account_id")?;
         let email: String = row.try_get("email")?;
 
-        let account = account_for(&mut tx, &email, Some(password_hash), now).await?;
+        let account = account_for(&mut tx, &email, Some(password_hash), lang, now).await?;
         let accepted = Accepted {
             account_id: account.id(),
             created: matches!(account, AccountFor::Created(_)),

@@ -649,6 +649,7 @@ impl Store for SqliteStore {
     async fn confirm_registration(
         &self,
         token_hash: &str,
+        lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<ConfirmOutcome, DbError> {
         let mut tx = self.write_tx().await?;
@@ -680,18 +681,18 @@ impl Store for SqliteStore {
                 .await?
                 .map(|row| account_from_row(&row))
                 .transpose()?;
-        let account_id = match &existing {
-            Some(account) => account.id,
-            None => {
-                sqlx::query_scalar(
-                    "INSERT INTO accounts (email, created_at) VALUES (?, ?) RETURNING id",
+        let account_id =
+            match &existing {
+                Some(account) => account.id,
+                None => sqlx::query_scalar(
+                    "INSERT INTO accounts (email, lang, created_at) VALUES (?, ?, ?) RETURNING id",
                 )
                 .bind(&email)
+                .bind(lang.tag())
                 .bind(ts(now))
                 .fetch_one(&mut *tx)
-                .await?
-            }
-        };
+                .await?,
+            };
         let owned = sqlx::query(
             "UPDATE recipients SET owner_account_id = ?, owned_at = ?
              WHERE id = ? AND owner_account_id IS NULL",
@@ -1167,6 +1168,7 @@ impl Store for SqliteStore {
         &self,
         token_hash: &str,
         password_hash: &str,
+        lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<Option<Accepted>, DbError> {
         let mut tx = self.write_tx().await?;
@@ -1196,11 +1198,12 @@ impl Store for SqliteStore {
             },
             None => Accepted {
                 account_id: sqlx::query_scalar(
-                    "INSERT INTO accounts (email, password_hash, created_at) VALUES (?, ?, ?)
-                     RETURNING id",
+                    "INSERT INTO accounts (email, password_hash, lang, created_at)
+                     VALUES (?, ?, ?, ?) RETURNING id",
                 )
                 .bind(&email)
                 .bind(password_hash)
+                .bind(lang.tag())
                 .bind(ts(now))
                 .fetch_one(&mut *tx)
                 .await?,

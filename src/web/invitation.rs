@@ -142,7 +142,7 @@ pub async fn submit(
     let hash = state.hasher.hash(password).await?;
     let Some(accepted) = state
         .store
-        .accept_invitation(&token.hash(), &hash, state.clock.now())
+        .accept_invitation(&token.hash(), &hash, visitor.lang, state.clock.now())
         .await?
     else {
         let page = invalid_link(&state, &visitor);

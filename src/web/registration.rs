@@ -15,7 +15,7 @@ use super::{AppState, WebError, see_other, throttle};
 use crate::db::{ConfirmOutcome, Draft, NewSession, SessionKind, StartConfirmation};
 use crate::domain::report::ReportNumber;
 use crate::domain::secret::{SecurityCode, Token};
-use crate::domain::{Email, EmailError, Lang};
+use crate::domain::{Email, EmailError};
 use crate::mail::Mail;
 
 /// How long a registration may stay between its steps.
@@ -469,7 +469,7 @@ async fn send_confirmation(
             token: token.expose().to_owned(),
             hours,
         },
-        lang: Lang::Fr,
+        lang: visitor.lang,
         client_addr: visitor.client_addr.clone(),
         event,
         unless_pending_since,
@@ -633,7 +633,7 @@ pub async fn confirm_submit(
         Some(token) => {
             state
                 .store
-                .confirm_registration(&token.hash(), state.clock.now())
+                .confirm_registration(&token.hash(), visitor.lang, state.clock.now())
                 .await?
         }
         None => ConfirmOutcome::Invalid,

@@ -16,6 +16,7 @@ use subtle::ConstantTimeEq;
 use super::AppState;
 use super::error::WebError;
 use crate::db::{SessionInfo, SessionKind};
+use crate::domain::Lang;
 use crate::domain::secret::Token;
 
 /// The cookies of the portal.
@@ -75,6 +76,8 @@ pub struct Visitor {
     pub session_hash: Option<String>,
     /// The client's address.
     pub client_addr: String,
+    /// The language the browser prefers, for the emails of new accounts.
+    pub lang: Lang,
     https: bool,
 }
 
@@ -143,6 +146,7 @@ where
             session: None,
             session_hash: None,
             client_addr,
+            lang: preferred_lang(&parts.headers),
             https,
         };
         match visitor
@@ -167,6 +171,31 @@ where
             visitor.session_hash = visitor.session.as_ref().map(|_| hash);
         }
         Ok(visitor)
+    }
+}
+
+/// French unless the browser prefers English (`Accept-Language`, weighed).
+fn preferred_lang(headers: &axum::http::HeaderMap) -> Lang {
+    let Some(accepted) = headers.get("accept-language").and_then(|v| v.to_str().ok()) else {
+        return Lang::Fr;
+    };
+    let weight = |tag: &str| -> f32 {
+        accepted
+            .split(',')
+            .filter_map(|item| {
+                let mut parts = item.trim().split(';');
+                let language = parts.next()?.trim().to_ascii_lowercase();
+                let q = parts
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .map_or(Some(1.0), |q| q.parse::<f32>().ok())?;
+                (language == tag || language.starts_with(&format!("{tag}-"))).then_some(q)
+            })
+            .fold(0.0, f32::max)
+    };
+    if weight("en") > weight("fr") {
+        Lang::En
+    } else {
+        Lang::Fr
     }
 }
 

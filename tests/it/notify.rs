@@ -228,3 +228,80 @@ async fn notices_interrupted_half_way_reach_every_account_exactly_once() {
         4
     );
 }
+
+#[tokio::test]
+async fn a_browser_preferring_english_gets_english_emails_for_its_account() {
+    let first = generated_batch(&["--reports", "10", "--recipients", "4"]);
+    let second = generated_batch(&[
+        "--reports",
+        "8",
+        "--recipients",
+        "4",
+        "--first-number",
+        "200001",
+    ]);
+    let app = TestApp::spawn().await;
+    app.import(&first.path().join("batch/manifest.csv"))
+        .await
+        .unwrap();
+
+    let english = reqwest::Client::builder()
+        .cookie_provider(app.jar.clone())
+        .default_headers(
+            [(
+                reqwest::header::ACCEPT_LANGUAGE,
+                "en-GB,en;q=0.9,fr;q=0.5".parse().unwrap(),
+            )]
+            .into_iter()
+            .collect(),
+        )
+        .build()
+        .unwrap();
+    let invite = app.emails_to(CONTACTS[0]).await.remove(0);
+    let code = invite.value_after("Code de sécurité :");
+    let number = invite.value_after("Numéro de rapport :");
+    post_with(
+        &english,
+        &app.jar,
+        &app.url("/inscription"),
+        &[("code", &code), ("number", &number)],
+    )
+    .await;
+    post_with(
+        &english,
+        &app.jar,
+        &app.url("/inscription/email"),
+        &[("email", "owner@example.com")],
+    )
+    .await;
+    post_with(
+        &english,
+        &app.jar,
+        &app.url("/inscription/certification"),
+        &[("certify", "oui")],
+    )
+    .await;
+    let confirm = app.emails_to("owner@example.com").await.pop().unwrap();
+    assert!(
+        confirm.subject.starts_with("Confirm your address"),
+        "{}",
+        confirm.subject
+    );
+    english
+        .get(confirm.link(&format!("{}/inscription/confirmer?jeton=", app.base)))
+        .send()
+        .await
+        .unwrap();
+    post_with(&english, &app.jar, &app.url("/inscription/confirmer"), &[]).await;
+
+    app.import(&second.path().join("batch/manifest.csv"))
+        .await
+        .unwrap();
+    let notice = app.emails_to("owner@example.com").await.pop().unwrap();
+    assert!(notice.subject.contains("available"), "{}", notice.subject);
+    assert!(
+        notice
+            .text
+            .contains("On your first visit you will choose your password")
+    );
+}
