@@ -438,6 +438,20 @@ async fn send_confirmation(
     event: &'static str,
     unless_pending_since: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Response, WebError> {
+    // The recipient may have found its owner since the codes were typed.
+    let owner = state
+        .store
+        .recipient_for_report(&draft.report_number)
+        .await?;
+    if let Some(owner_id) = owner.and_then(|r| r.owner_account_id) {
+        let account = state.store.account_by_email(&email).await?;
+        let page = if account.is_some_and(|a| a.id == owner_id) {
+            already_registered(state, &visitor)
+        } else {
+            taken_page(state, &visitor)
+        };
+        return Ok((StatusCode::CONFLICT, visitor.respond(render(&page)?)).into_response());
+    }
     let recipient = draft.recipient_id.to_string();
     let checks = [(throttle::CONFIRMATIONS_PER_RECIPIENT, recipient.as_str())];
     if let Some(until) = throttle::attempt(state, &checks).await? {

@@ -8,6 +8,7 @@ mod crash;
 mod delegation;
 mod demo;
 mod harness;
+mod hostile;
 mod import;
 mod instances;
 mod journey;

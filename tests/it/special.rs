@@ -425,3 +425,18 @@ async fn parallel_clicks_on_finish_send_one_email() {
     assert_eq!(app.emails_to("pcr@example.org").await.len(), 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM tokens").await, 1);
 }
+
+#[tokio::test]
+async fn a_finished_registration_sends_no_more_links_from_its_old_steps() {
+    let app = TestApp::spawn().await;
+    app.import_ok("basic/manifest.csv").await;
+    app.register_owner(CONTACT, "pcr@example.org", "une phrase de passe solide")
+        .await;
+    let before = app.emails_to("pcr@example.org").await.len();
+    for path in ["/inscription/en-cours", "/inscription/certification"] {
+        let (status, page) = app.post_text(path, &[("certify", "oui")]).await;
+        assert_eq!(status, 409, "{path}");
+        assert!(page.contains("déjà terminée"), "{path}");
+    }
+    assert_eq!(app.emails_to("pcr@example.org").await.len(), before);
+}
