@@ -114,7 +114,13 @@ fn key(limit: Limit, value: &str) -> String {
             let s = ip.segments();
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
-        _ => value.to_owned(),
+        // Typed values may hold anything: no control character (PostgreSQL
+        // refuses NUL in text) and a bounded length.
+        _ => value
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(300)
+            .collect(),
     };
     format!("{}:{value}", limit.name)
 }

@@ -117,3 +117,58 @@ async fn hostile_bodies_on_every_form_get_a_page_and_change_nothing() {
         "hostile input changed something"
     );
 }
+
+#[tokio::test]
+async fn hostile_queries_on_every_page_get_a_page() {
+    let app = TestApp::spawn().await;
+    app.import_ok("basic/manifest.csv").await;
+    app.register_owner(
+        "pcr.radiologie@example.org",
+        "pcr@example.org",
+        "une phrase de passe solide",
+    )
+    .await;
+    let queries = [
+        "?retour=%00&jeton=%00&page=%00&destinataire=%FF&annee=%00&sortie=%00&fait=%00&cle=%00",
+        "?jeton=a&jeton=b&page=1&page=2",
+        "?retour[]=x&jeton[a]=b",
+        &format!("?jeton={}", "A".repeat(10_000)),
+    ];
+    let pages = [
+        "/",
+        "/connexion",
+        "/inscription",
+        "/inscription/email",
+        "/inscription/certification",
+        "/inscription/envoyee",
+        "/inscription/en-cours",
+        "/inscription/confirmer",
+        "/premiere-connexion",
+        "/mot-de-passe-oublie",
+        "/mot-de-passe-oublie/nouveau",
+        "/rapports",
+        "/rapports/1/telecharger",
+        "/compte",
+        "/compte/mot-de-passe",
+        "/compte/email",
+        "/compte/email/confirmer",
+        "/compte/delegues/retirer",
+        "/invitation",
+    ];
+    for page in pages {
+        for query in queries {
+            let r = app
+                .client
+                .get(app.url(&format!("{page}{query}")))
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            assert!(
+                status < 500,
+                "{page}{}: {status}",
+                &query[..query.len().min(40)]
+            );
+        }
+    }
+}
