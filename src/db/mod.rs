@@ -653,8 +653,8 @@ pub trait Store: Send + Sync {
     async fn account_by_email(&self, email: &str) -> Result<Option<Account>, DbError>;
     /// The account with this id.
     async fn account(&self, id: i64) -> Result<Option<Account>, DbError>;
-    /// Sets an account's password hash; every link still outstanding for
-    /// the account dies.
+    /// Sets an account's password hash; its reset, first-connection and
+    /// email-change links die.
     async fn set_password(
         &self,
         account_id: i64,
@@ -735,7 +735,7 @@ pub trait Store: Send + Sync {
     async fn accept_invitation(
         &self,
         token_hash: &str,
-        password_hash: &str,
+        password_hash: Option<&str>,
         lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<Option<Accepted>, DbError>;

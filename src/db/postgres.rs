@@ -433,7 +433,8 @@ async fn tell_password_changed(
     enqueue(conn, &key, &to, lang, &Mail::PasswordChanged {}, now).await
 }
 
-/// Sets a password and kills every link still outstanding for the account.
+/// Sets a password and kills the reset, first-connection and email-change
+/// links of the account (not the invitations it sent to others).
 async fn store_password(
     conn: &mut PgConnection,
     account_id: i64,
@@ -447,7 +448,8 @@ async fn store_password(
         .await?;
     sqlx::query(
         "UPDATE tokens SET revoked_at = $1
-         WHERE account_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
+         WHERE account_id = $2 AND used_at IS NULL AND revoked_at IS NULL
+           AND purpose IN ('reset', 'first_connection', 'email_change')",
     )
     .bind(ts(now))
     .bind(account_id)
@@ -1311,7 +1313,7 @@ impl Store for PostgresStore {
     async fn accept_invitation(
         &self,
         token_hash: &str,
-        password_hash: &str,
+        password_hash: Option<&str>,
         lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<Option<Accepted>, DbError> {
@@ -1332,7 +1334,7 @@ impl Store for PostgresStore {
         let owner_id: i64 = row.try_get("account_id")?;
         let email: String = row.try_get("email")?;
 
-        let account = account_for(&mut tx, &email, Some(password_hash), lang, now).await?;
+        let account = account_for(&mut tx, &email, password_hash, lang, now).await?;
         let accepted = Accepted {
             account_id: account.id(),
             created: matches!(account, AccountFor::Created(_)),

@@ -376,7 +376,8 @@ async fn tell_password_changed(
     enqueue(tx, &key, &to, lang, &Mail::PasswordChanged {}, now).await
 }
 
-/// Sets a password and kills every link still outstanding for the account.
+/// Sets a password and kills the reset, first-connection and email-change
+/// links of the account (not the invitations it sent to others).
 async fn store_password(
     tx: &mut Transaction<'_, Sqlite>,
     account_id: i64,
@@ -390,7 +391,8 @@ async fn store_password(
         .await?;
     sqlx::query(
         "UPDATE tokens SET revoked_at = ?
-         WHERE account_id = ? AND used_at IS NULL AND revoked_at IS NULL",
+         WHERE account_id = ? AND used_at IS NULL AND revoked_at IS NULL
+           AND purpose IN ('reset', 'first_connection', 'email_change')",
     )
     .bind(ts(now))
     .bind(account_id)
@@ -1167,7 +1169,7 @@ impl Store for SqliteStore {
     async fn accept_invitation(
         &self,
         token_hash: &str,
-        password_hash: &str,
+        password_hash: Option<&str>,
         lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<Option<Accepted>, DbError> {

@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::links::{self, LinkQuery, invalid_link, no_referrer};
-use super::pages::{Layout, MessagePage, render, unprocessable};
+use super::pages::{Layout, MessagePage, render};
 use super::signin::{local_part, open_full_session, password_error};
 use super::visitor::{CookieName, CsrfForm, Visitor};
 use super::{AppState, WebError, see_other};
-use crate::db::InvitationState;
+use crate::db::{Accepted, InvitationState};
 use crate::domain::password::{self, MAX_CHARS, MIN_CHARS};
 use crate::domain::secret::Token;
 
@@ -20,6 +20,7 @@ use crate::domain::secret::Token;
 #[template(path = "invitation.html")]
 struct InvitationPage {
     layout: Layout,
+    existing: bool,
     owner_email: String,
     email: String,
     email_local: String,
@@ -44,7 +45,8 @@ pub async fn form(
         Ok(found) => found,
         Err(refusal) => return Ok(no_referrer(visitor.respond(refusal))),
     };
-    let page = page(&state, &visitor, owner_email, email, None);
+    let mut page = page(&state, &visitor, owner_email, email, None);
+    page.existing = state.store.account_by_email(&page.email).await?.is_some();
     Ok(no_referrer(visitor.respond(render(&page)?)))
 }
 
@@ -56,6 +58,7 @@ fn page(
     error: Option<&'static str>,
 ) -> InvitationPage {
     InvitationPage {
+        existing: false,
         layout: Layout::new(state, visitor, "Créer mon compte"),
         owner_email,
         email_local: local_part(&email),
@@ -88,7 +91,7 @@ async fn invitation(
             StatusCode::GONE,
             MessagePage::new(
                 Layout::new(state, visitor, "Invitation expirée"),
-                &["Cette invitation a expiré. Demandez à la personne qui vous l'a envoyée de vous \\
+                &["Cette invitation a expiré. Demandez à la personne qui vous l'a envoyée de vous \
                    ajouter de nouveau."],
                 Some(("Retour à l'accueil", "/")),
             )
@@ -118,7 +121,43 @@ pub async fn submit(
         Ok(found) => found,
         Err(refusal) => return Ok(no_referrer(visitor.respond(refusal))),
     };
-    let local = local_part(&email);
+    // An address that has an account keeps its password: nothing to choose.
+    let hash = if state.store.account_by_email(&email).await?.is_some() {
+        None
+    } else {
+        Some(new_password_hash(&state, &visitor, &form, owner_email, &email).await?)
+    };
+    let hash = match hash {
+        Some(Err(refused)) => return Ok(visitor.respond(refused)),
+        Some(Ok(hash)) => Some(hash),
+        None => None,
+    };
+    let Some(accepted) = state
+        .store
+        .accept_invitation(
+            &token.hash(),
+            hash.as_deref(),
+            visitor.lang,
+            state.clock.now(),
+        )
+        .await?
+    else {
+        let page = invalid_link(&state, &visitor);
+        return Ok((StatusCode::BAD_REQUEST, visitor.respond(render(&page)?)).into_response());
+    };
+    visitor.remove_cookie(CookieName::Invitation);
+    finish(state, visitor, accepted).await
+}
+
+/// The hash of the password chosen for a new account, or the form again.
+async fn new_password_hash(
+    state: &AppState,
+    visitor: &Visitor,
+    form: &InvitationForm,
+    owner_email: String,
+    email: &str,
+) -> Result<Result<String, Response>, WebError> {
+    let local = local_part(email);
     let checked = password::check_new(
         &form.password,
         &form.confirmation,
@@ -129,31 +168,30 @@ pub async fn submit(
         Ok(password) => password,
         Err(problem) => {
             let page = page(
-                &state,
-                &visitor,
+                state,
+                visitor,
                 owner_email,
-                email,
+                email.to_owned(),
                 Some(password_error(problem)),
             );
-            return Ok(unprocessable(visitor.respond(render(&page)?)));
+            let response = (StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response();
+            return Ok(Err(response));
         }
     };
+    Ok(Ok(state.hasher.hash(password).await?))
+}
 
-    let hash = state.hasher.hash(password).await?;
-    let Some(accepted) = state
-        .store
-        .accept_invitation(&token.hash(), &hash, visitor.lang, state.clock.now())
-        .await?
-    else {
-        let page = invalid_link(&state, &visitor);
-        return Ok((StatusCode::BAD_REQUEST, visitor.respond(render(&page)?)).into_response());
-    };
-    visitor.remove_cookie(CookieName::Invitation);
+/// Signs a new delegate in, or tells an existing account where to go.
+async fn finish(
+    state: AppState,
+    mut visitor: Visitor,
+    accepted: Accepted,
+) -> Result<Response, WebError> {
     if !accepted.created {
         let page = MessagePage::new(
             Layout::new(&state, &visitor, "Accès ajouté"),
             &[
-                "Cette adresse avait déjà un compte : les rapports partagés y sont ajoutés. \\
+                "Cette adresse avait déjà un compte : les rapports partagés y sont ajoutés. \
                Connectez-vous avec votre mot de passe habituel.",
             ],
             Some(("Se connecter", "/connexion?retour=/rapports")),

@@ -284,3 +284,69 @@ async fn a_withdrawn_invitation_dies_and_limits_hold() {
         "room again"
     );
 }
+
+#[tokio::test]
+async fn an_owners_password_change_keeps_its_invitations_alive() {
+    let app = owner().await;
+    app.post("/compte/delegues", &[("email", "assistant@example.org")])
+        .await;
+    let fields = [
+        ("current", PASSWORD),
+        ("password", "un tout autre secret bien long"),
+        ("confirmation", "un tout autre secret bien long"),
+    ];
+    let r = app.post("/compte/mot-de-passe", &fields).await;
+    assert_eq!(r.url().as_str(), app.url("/compte?fait=mot-de-passe"));
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("assistant@example.org"),
+        "the invitation is still listed"
+    );
+    accept(&app, "assistant@example.org").await;
+}
+
+#[tokio::test]
+async fn an_address_with_an_account_accepts_an_invitation_without_a_new_password() {
+    let app = owner().await;
+    app.post("/compte/delegues", &[("email", "assistant@example.org")])
+        .await;
+    let first = app.emails_to("assistant@example.org").await.pop().unwrap();
+    let first = first.link(&format!("{}/invitation?jeton=", app.base));
+
+    // A second owner invites the same address, which accepts that one first.
+    app.register_owner("hse.cnd@example.com", "cnd@example.com", PASSWORD)
+        .await;
+    app.post("/compte/delegues", &[("email", "assistant@example.org")])
+        .await;
+    accept_from(&app, "assistant@example.org", "cnd@example.com").await;
+
+    // The first invitation now only adds the access.
+    let (browser, jar) = app.new_browser();
+    let page = browser
+        .get(&first)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Accepter l&#39;accès") || page.contains("Accepter l'accès"),
+        "{page}"
+    );
+    assert!(!page.contains("name=\"password\""));
+    let r = post_with(&browser, &jar, &app.url("/invitation"), &[]).await;
+    assert!(r.text().await.unwrap().contains("mot de passe habituel"));
+
+    let fields = [
+        ("email", "assistant@example.org"),
+        ("password", "le mot de passe du délégué"),
+    ];
+    let r = post_with(&browser, &jar, &app.url("/connexion"), &fields).await;
+    assert_eq!(r.url().path(), "/rapports", "the password is unchanged");
+    let list = r.text().await.unwrap();
+    assert!(
+        list.contains("RDC-2025-001001") && list.contains("RDC-2025-001002"),
+        "both owners' reports"
+    );
+}
