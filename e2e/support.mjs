@@ -91,6 +91,8 @@ export async function checkPage(page, name) {
   );
   const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   assert.deepEqual(problems, [], `${name}: accessibility violations`);
-  mkdirSync(screensDir, { recursive: true });
-  await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true });
+  assert.ok(!(await page.content()).includes('⟦missing message⟧'), `${name}: a message is missing`);
+  const file = join(screensDir, `${name}.png`);
+  mkdirSync(dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: true });
 }

@@ -12,6 +12,12 @@
   var max = parseInt(field.getAttribute("data-max"), 10) || 128;
   var local = (field.getAttribute("data-email-local") || "").toLowerCase();
   var lab = (field.getAttribute("data-lab") || "").toLowerCase();
+  var words = {
+    met: criteria.getAttribute("data-met") || "",
+    unmet: criteria.getAttribute("data-unmet") || "",
+    show: criteria.getAttribute("data-show") || "",
+    hide: criteria.getAttribute("data-hide") || ""
+  };
 
   function length(text) {
     if (text.normalize) { text = text.normalize("NFKC"); }
@@ -28,7 +34,7 @@
     if (!item) { return; }
     item.className = pending ? "" : (ok ? "met" : "unmet");
     var state = item.querySelector(".state");
-    if (state) { state.textContent = pending ? "" : (ok ? " – respecté" : " – pas encore respecté"); }
+    if (state) { state.textContent = pending ? "" : " – " + (ok ? words.met : words.unmet); }
   }
 
   function update() {
@@ -51,13 +57,13 @@
   toggle.type = "button";
   toggle.className = "secondary toggle";
   toggle.setAttribute("aria-pressed", "false");
-  toggle.textContent = "Afficher le mot de passe";
+  toggle.textContent = words.show;
   toggle.addEventListener("click", function () {
     var show = field.type === "password";
     field.type = show ? "text" : "password";
     if (confirmation) { confirmation.type = field.type; }
     toggle.setAttribute("aria-pressed", show ? "true" : "false");
-    toggle.textContent = show ? "Masquer le mot de passe" : "Afficher le mot de passe";
+    toggle.textContent = show ? words.hide : words.show;
   });
   field.parentNode.appendChild(toggle);
   update();

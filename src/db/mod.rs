@@ -804,6 +804,9 @@ pub trait Store: Send + Sync {
     /// Ends every session of an account but `keep`.
     async fn delete_sessions_of(&self, account_id: i64, keep: Option<&str>) -> Result<(), DbError>;
 
+    /// Sets the language of an account's emails.
+    async fn set_account_lang(&self, account_id: i64, lang: Lang) -> Result<(), DbError>;
+
     /// Recipients in an account's access.
     async fn access_recipients(&self, account_id: i64) -> Result<Vec<AccessRecipient>, DbError>;
     /// A page of the reports in an account's access.

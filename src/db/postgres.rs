@@ -458,15 +458,6 @@ async fn store_password(
     Ok(())
 }
 
-/// An ISO date as the account's language writes it.
-fn shown_date(iso: &str, lang: Lang) -> String {
-    match (NaiveDate::parse_from_str(iso, "%Y-%m-%d"), lang) {
-        (Ok(date), Lang::Fr) => date.format("%d/%m/%Y").to_string(),
-        (Ok(date), Lang::En) => date.format("%e %B %Y").to_string().trim().to_owned(),
-        (Err(_), _) => iso.to_owned(),
-    }
-}
-
 fn account_from_row(row: &PgRow) -> Result<Account, DbError> {
     Ok(Account {
         id: row.try_get("id")?,
@@ -1520,7 +1511,7 @@ impl Store for PostgresStore {
             let lang = Lang::from_tag(&row.try_get::<String, _>("lang")?);
             let mail = Mail::Expiring {
                 count: row.try_get("count")?,
-                on: shown_date(&leaves_on, lang),
+                on: leaves_on.clone(),
             };
             let key = format!("expiring:{batch_id}:{account_id}");
             let to: String = row.try_get("email")?;
@@ -1698,6 +1689,15 @@ impl Store for PostgresStore {
         sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id_hash IS DISTINCT FROM $2")
             .bind(account_id)
             .bind(keep)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_account_lang(&self, account_id: i64, lang: Lang) -> Result<(), DbError> {
+        sqlx::query("UPDATE accounts SET lang = $1 WHERE id = $2")
+            .bind(lang.tag())
+            .bind(account_id)
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -34,7 +34,7 @@ pub enum Mail {
     Expiring {
         /// How many reports leave.
         count: i64,
-        /// The day they leave, as shown (already in the account's format).
+        /// The day they leave (`YYYY-MM-DD`).
         on: String,
     },
     /// E-PASSWORD-CHANGED: the account's password changed.

@@ -6,6 +6,7 @@ use askama::Template;
 use super::Mail;
 use crate::config::Config;
 use crate::domain::Lang;
+use crate::i18n::Tr;
 
 /// What every email says about the lab, and where links point.
 #[derive(Debug, Clone)]
@@ -18,6 +19,8 @@ pub struct MailContext {
     pub contact_phone: String,
     /// The portal's public URL, without a trailing slash.
     pub base_url: String,
+    /// Days a first-connection link stays valid.
+    pub first_connection_days: i64,
 }
 
 impl MailContext {
@@ -28,6 +31,7 @@ impl MailContext {
             contact_email: config.lab_contact_email.clone(),
             contact_phone: config.lab_contact_phone.clone(),
             base_url: config.link(""),
+            first_connection_days: config.first_connection_days,
         }
     }
 }
@@ -43,12 +47,50 @@ pub struct Rendered {
     pub html: String,
 }
 
-/// The facts one email shows, shared by its text and HTML templates.
+/// One part of an email's body.
+enum Block {
+    /// A paragraph.
+    Para(String),
+    /// Codes to type, each with its label.
+    Codes(Vec<(String, String)>),
+    /// The email's button: its label; it leads to the email's link.
+    Action(String),
+}
+
+/// What the text and HTML templates show.
 struct View<'a> {
     c: &'a MailContext,
+    lang: &'static str,
     title: String,
     link: String,
-    mail: &'a Mail,
+    greeting: String,
+    blocks: Vec<Block>,
+    questions: String,
+    automatic: String,
+    tr: Tr,
+}
+
+impl View<'_> {
+    /// The plain-text line of the button: its label, then the link.
+    fn action_line(&self, label: &str) -> String {
+        self.tr.t2(
+            "mail-action-line",
+            ("label", label),
+            ("link", self.link.as_str()),
+        )
+    }
+
+    /// The plain-text line of a code: its label, then its value.
+    fn code_line(&self, label: &str, value: &str) -> String {
+        self.tr
+            .t2("mail-code-line", ("label", label), ("value", value))
+    }
+
+    /// A paragraph wrapped for plain text (links are never broken).
+    fn wrapped(&self, text: &str) -> String {
+        let options = textwrap::Options::new(76).break_words(false);
+        textwrap::fill(text, options)
+    }
 }
 
 #[derive(Template)]
@@ -63,34 +105,33 @@ struct Html<'a> {
     v: &'a View<'a>,
 }
 
-#[derive(Template)]
-#[template(path = "email/body_en.txt")]
-struct TextEn<'a> {
-    v: &'a View<'a>,
-}
-
-#[derive(Template)]
-#[template(path = "email/body_en.html")]
-struct HtmlEn<'a> {
-    v: &'a View<'a>,
-}
-
 /// Renders an email in a language.
 pub fn render(mail: &Mail, lang: Lang, c: &MailContext) -> Result<Rendered, askama::Error> {
+    let tr = Tr::new(lang);
+    let (title, blocks) = content(mail, tr, c);
     let view = View {
         c,
-        title: title(mail, lang),
+        lang: lang.tag(),
         link: link(mail, c),
-        mail,
-    };
-    let (text, html) = match lang {
-        Lang::Fr => (Text { v: &view }.render()?, Html { v: &view }.render()?),
-        Lang::En => (TextEn { v: &view }.render()?, HtmlEn { v: &view }.render()?),
+        greeting: tr.t("mail-greeting"),
+        blocks,
+        questions: tr.t2(
+            "mail-questions",
+            ("email", c.contact_email.as_str()),
+            ("phone", c.contact_phone.as_str()),
+        ),
+        automatic: tr.t("mail-automatic"),
+        title,
+        tr,
     };
     Ok(Rendered {
-        subject: format!("{} – {}", view.title, c.lab_name),
-        text,
-        html,
+        subject: tr.t2(
+            "mail-subject",
+            ("title", view.title.as_str()),
+            ("lab", c.lab_name.as_str()),
+        ),
+        text: Text { v: &view }.render()?,
+        html: Html { v: &view }.render()?,
     })
 }
 
@@ -123,52 +164,143 @@ fn link(mail: &Mail, c: &MailContext) -> String {
     }
 }
 
-/// The subject, before the lab's name.
-fn title(mail: &Mail, lang: Lang) -> String {
-    let fixed = |fr: &str, en: &str| lang.pick(fr, en).to_owned();
+/// The subject (before the lab's name) and the body of an email.
+fn content(mail: &Mail, tr: Tr, c: &MailContext) -> (String, Vec<Block>) {
+    let para = |id: &str| Block::Para(tr.t(id));
+    let action = |id: &str| Block::Action(tr.t(id));
+    let lab = c.lab_name.as_str();
     match mail {
-        Mail::Invite { .. } => fixed(
-            "Rapports de contrôle : inscrivez-vous pour les consulter en ligne",
-            "Control reports: register to read them online",
+        Mail::Invite {
+            recipient_name,
+            security_code,
+            report_number,
+        } => (
+            tr.t("mail-invite-subject"),
+            vec![
+                Block::Para(tr.t2(
+                    "mail-invite-intro",
+                    ("lab", lab),
+                    ("recipient", recipient_name.as_str()),
+                )),
+                Block::Codes(vec![
+                    (tr.t("mail-invite-code"), security_code.clone()),
+                    (tr.t("mail-invite-number"), report_number.clone()),
+                ]),
+                action("mail-invite-action"),
+                para("mail-invite-personal"),
+            ],
         ),
-        Mail::ConfirmRegistration { .. } => fixed(
-            "Confirmez votre adresse pour recevoir les rapports de contrôle",
-            "Confirm your address to receive the control reports",
+        Mail::ConfirmRegistration {
+            recipient_name,
+            hours,
+            ..
+        } => (
+            tr.t("mail-confirm-subject"),
+            vec![
+                Block::Para(tr.t2(
+                    "mail-confirm-intro",
+                    ("recipient", recipient_name.as_str()),
+                    ("hours", *hours),
+                )),
+                action("mail-confirm-action"),
+                para("mail-confirm-after"),
+            ],
         ),
-        Mail::NewReports { count, .. } => match (lang, *count > 1) {
-            (Lang::Fr, true) => format!("{count} nouveaux rapports de contrôle sont disponibles"),
-            (Lang::Fr, false) => "Un nouveau rapport de contrôle est disponible".to_owned(),
-            (Lang::En, true) => format!("{count} new control reports are available"),
-            (Lang::En, false) => "A new control report is available".to_owned(),
-        },
-        Mail::Expiring { .. } => fixed(
-            "Des rapports de contrôle vont bientôt être retirés du portail",
-            "Control reports will soon leave the portal",
+        Mail::NewReports {
+            count,
+            first_connection,
+        } => {
+            let next = match first_connection {
+                Some(_) => vec![
+                    Block::Para(tr.t1("mail-new-first", "days", c.first_connection_days)),
+                    action("mail-new-first-action"),
+                ],
+                None => vec![para("mail-new-sign-in"), action("mail-new-action")],
+            };
+            let mut blocks = vec![Block::Para(tr.t1("mail-new-intro", "count", *count))];
+            blocks.extend(next);
+            (tr.t1("mail-new-subject", "count", *count), blocks)
+        }
+        Mail::Expiring { count, on } => {
+            let on = chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d")
+                .map_or_else(|_| on.clone(), |day| tr.date(day));
+            (
+                tr.t("mail-expiring-subject"),
+                vec![
+                    Block::Para(tr.t2(
+                        "mail-expiring-intro",
+                        ("count", *count),
+                        ("on", on.as_str()),
+                    )),
+                    action("mail-expiring-action"),
+                ],
+            )
+        }
+        Mail::PasswordChanged {} => (
+            tr.t("mail-password-changed-subject"),
+            vec![
+                para("mail-password-changed-intro"),
+                para("mail-password-changed-not-you"),
+                action("mail-password-changed-action"),
+            ],
         ),
-        Mail::PasswordChanged {} => fixed(
-            "Le mot de passe de votre compte a été changé",
-            "The password of your account was changed",
+        Mail::ResetPassword { minutes, .. } => (
+            tr.t("mail-reset-subject"),
+            vec![
+                Block::Para(tr.t1("mail-reset-intro", "minutes", *minutes)),
+                action("mail-reset-action"),
+                para("mail-reset-ignore"),
+            ],
         ),
-        Mail::ResetPassword { .. } => fixed(
-            "Choisissez un nouveau mot de passe",
-            "Choose a new password",
+        Mail::Delegate {
+            owner_email,
+            token,
+            days,
+        } => {
+            let intro = tr.t2(
+                "mail-delegate-intro",
+                ("owner", owner_email.as_str()),
+                ("lab", lab),
+            );
+            let next = match token {
+                Some(_) => vec![
+                    Block::Para(tr.t1("mail-delegate-create", "days", *days)),
+                    action("mail-delegate-create-action"),
+                ],
+                None => vec![
+                    para("mail-delegate-existing"),
+                    action("mail-delegate-existing-action"),
+                ],
+            };
+            let mut blocks = vec![Block::Para(intro)];
+            blocks.extend(next);
+            (tr.t("mail-delegate-subject"), blocks)
+        }
+        Mail::EmailChangeConfirm {
+            old_email, hours, ..
+        } => (
+            tr.t("mail-email-confirm-subject"),
+            vec![
+                Block::Para(tr.t1("mail-email-confirm-intro", "old", old_email.as_str())),
+                Block::Para(tr.t1("mail-email-confirm-within", "hours", *hours)),
+                action("mail-email-confirm-action"),
+                para("mail-email-confirm-ignore"),
+            ],
         ),
-        Mail::Delegate { .. } => fixed(
-            "Accès aux rapports de contrôle",
-            "Access to control reports",
-        ),
-        Mail::EmailChangeConfirm { .. } => fixed(
-            "Confirmez votre nouvelle adresse de connexion",
-            "Confirm your new login address",
-        ),
-        Mail::EmailChangeNotice { done: true, .. } => fixed(
-            "Votre adresse de connexion a été changée",
-            "Your login address was changed",
-        ),
-        Mail::EmailChangeNotice { done: false, .. } => fixed(
-            "Demande de changement de votre adresse de connexion",
-            "Request to change your login address",
-        ),
+        Mail::EmailChangeNotice { new_email, done } => {
+            let (subject, intro) = if *done {
+                ("mail-email-changed-subject", "mail-email-changed-intro")
+            } else {
+                ("mail-email-asked-subject", "mail-email-asked-intro")
+            };
+            (
+                tr.t(subject),
+                vec![
+                    Block::Para(tr.t1(intro, "new", new_email.as_str())),
+                    para("mail-email-not-you"),
+                ],
+            )
+        }
     }
 }
 
@@ -182,6 +314,7 @@ mod tests {
             contact_email: "service@example.com".to_owned(),
             contact_phone: "+33 1 00 00 00 00".to_owned(),
             base_url: "https://portail.example.com".to_owned(),
+            first_connection_days: 30,
         }
     }
 
@@ -237,6 +370,7 @@ mod snapshots {
             contact_email: "service@example.com".to_owned(),
             contact_phone: "+33 1 00 00 00 00".to_owned(),
             base_url: "https://portail.example.com".to_owned(),
+            first_connection_days: 30,
         }
     }
 
@@ -279,7 +413,7 @@ mod snapshots {
                 "expiring",
                 Mail::Expiring {
                     count: 4,
-                    on: "04/01/2027".to_owned(),
+                    on: "2027-01-04".to_owned(),
                 },
             ),
             (

@@ -10,7 +10,7 @@ use chrono::Duration;
 use super::pages::{Layout, echo, render, unprocessable};
 use super::signin::{PasswordForm, local_part, open_full_session, password_error, password_page};
 use super::visitor::{CsrfForm, Visitor, require_full_session};
-use super::{AppState, WebError, see_other, throttle};
+use super::{AppState, WebError, login_change, see_other, throttle};
 use crate::db::{
     AccessRecipient, AddDelegate, DelegateKey, DelegateRequest, DelegationView, SessionInfo,
 };
@@ -25,7 +25,7 @@ struct AccountPage {
     email: String,
     recipients: Vec<AccessRecipient>,
     delegation: DelegationView,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     delegate_error: Option<&'static str>,
     delegate_email: String,
     limit: i64,
@@ -48,44 +48,47 @@ pub async fn page(
         Ok(session) => session,
         Err(target) => return Ok(visitor.respond(see_other(&target))),
     };
-    let notice = query.fait.as_deref().and_then(notice_of);
-    let page = account_page(&state, &visitor, session, notice, None, String::new()).await?;
+    let done = query.fait.unwrap_or_default();
+    let page = account_page(&state, &visitor, session, &done, None, String::new()).await?;
     Ok(visitor.respond(render(&page)?))
 }
 
 /// The words shown after an action of "Mon compte".
-fn notice_of(done: &str) -> Option<&'static str> {
-    match done {
-        "mot-de-passe" => Some(
-            "Votre nouveau mot de passe est enregistré. Vos autres connexions ont été fermées et \
-             un email vous le confirme.",
+fn notice_of(done: &str, layout: &Layout, state: &AppState) -> Option<String> {
+    Some(match done {
+        "mot-de-passe" => layout.t("account-done-password"),
+        "delegue-ajoute" => layout.t("account-done-delegate-added"),
+        "delegue-invite" => layout.t1(
+            "account-done-delegate-invited",
+            "days",
+            state.config.first_connection_days,
         ),
-        "delegue-ajoute" => {
-            Some("Cette personne a désormais accès à vos rapports ; un email l'en informe.")
-        }
-        "delegue-invite" => Some(
-            "Une invitation à créer son compte a été envoyée à cette adresse (valable 7 jours).",
+        "delegue-retire" => layout.t("account-done-delegate-removed"),
+        "email-demande" => layout.t1(
+            "account-done-email-asked",
+            "hours",
+            login_change::CONFIRM_HOURS,
         ),
-        "delegue-retire" => {
-            Some("Cet accès est supprimé : il ne permet plus de voir vos rapports.")
-        }
-        "email-demande" => Some(
-            "Un lien de confirmation a été envoyé à la nouvelle adresse (valable 24 heures). Votre \
-             identifiant ne change qu'une fois ce lien ouvert.",
-        ),
-        _ => None,
-    }
+        _ => return None,
+    })
 }
 
 async fn account_page(
     state: &AppState,
     visitor: &Visitor,
     session: &SessionInfo,
-    notice: Option<&'static str>,
+    done: &str,
     delegate_error: Option<&'static str>,
     delegate_email: String,
 ) -> Result<AccountPage, WebError> {
     let now = state.clock.now();
+    let mut layout = Layout::new(state, visitor, "account-title");
+    // The delegate form posts to a path that has no page of its own.
+    layout.path = "/compte".to_owned();
+    if delegate_error.is_some() {
+        layout.mark_error();
+    }
+    let notice = notice_of(done, &layout, state);
     Ok(AccountPage {
         email: session.email.clone(),
         recipients: state.store.access_recipients(session.account_id).await?,
@@ -94,7 +97,7 @@ async fn account_page(
         delegate_error,
         delegate_email,
         limit: state.config.max_delegates,
-        layout: Layout::new(state, visitor, "Mon compte"),
+        layout,
     })
 }
 
@@ -117,9 +120,7 @@ pub async fn add_delegate(
     };
     let refuse = |message: &'static str| (message, echo(&form.email, 254));
     let refusal = match Email::parse(&form.email) {
-        Err(_) => Some(refuse(
-            "Saisissez une adresse email valide, par exemple prenom.nom@exemple.fr.",
-        )),
+        Err(_) => Some(refuse("common-email-invalid")),
         Ok(email) => {
             let token = Token::generate();
             let now = state.clock.now();
@@ -137,21 +138,15 @@ pub async fn add_delegate(
             match state.store.add_delegate(&request).await? {
                 AddDelegate::Added => return done(&state, visitor, "delegue-ajoute"),
                 AddDelegate::Invited => return done(&state, visitor, "delegue-invite"),
-                AddDelegate::AlreadyThere => Some(refuse(
-                    "Cette adresse a déjà accès à vos rapports, ou une invitation en attente.",
-                )),
-                AddDelegate::Itself => Some(refuse("C'est l'adresse de votre propre compte.")),
-                AddDelegate::LimitReached => Some(refuse(
-                    "Vous avez atteint le nombre maximal de destinataires : retirez-en un avant d'en ajouter un autre.",
-                )),
-                AddDelegate::NotOwner => Some(refuse(
-                    "Seul le titulaire d'un accès peut le partager. Votre accès vous a été délégué : adressez-vous à la personne qui vous l'a donné.",
-                )),
+                AddDelegate::AlreadyThere => Some(refuse("delegate-already-there")),
+                AddDelegate::Itself => Some(refuse("delegate-itself")),
+                AddDelegate::LimitReached => Some(refuse("delegate-limit")),
+                AddDelegate::NotOwner => Some(refuse("delegate-not-owner")),
             }
         }
     };
     let (message, typed) = refusal.unwrap_or(("", String::new()));
-    let page = account_page(&state, &visitor, &session, None, Some(message), typed).await?;
+    let page = account_page(&state, &visitor, &session, "", Some(message), typed).await?;
     Ok(unprocessable(visitor.respond(render(&page)?)))
 }
 
@@ -196,7 +191,7 @@ pub async fn remove_delegate_page(
         .find(|d| d.key == key)
         .ok_or(WebError::NotFound)?;
     let page = RemovePage {
-        layout: Layout::new(&state, &visitor, "Retirer un accès"),
+        layout: Layout::new(&state, &visitor, "delegate-remove-title"),
         key: key.encode(),
         email: entry.email,
     };
@@ -276,10 +271,7 @@ pub async fn password_submit(
 
     let checks = [(throttle::SIGNIN_PER_ACCOUNT, session.email.as_str())];
     if throttle::attempt(&state, &checks).await?.is_some() {
-        return refuse(
-            visitor,
-            "Trop d'essais ont échoué. Par sécurité, réessayez dans un quart d'heure.",
-        );
+        return refuse(visitor, "common-too-many-tries");
     }
     let account = state.store.account(session.account_id).await?;
     let stored = account.and_then(|a| a.password_hash);
@@ -288,7 +280,7 @@ pub async fn password_submit(
         .verify(Password::new(&form.current), stored)
         .await?
     {
-        return refuse(visitor, "Le mot de passe actuel n'est pas celui-ci.");
+        return refuse(visitor, "password-current-wrong");
     }
     let account_key = [(throttle::SIGNIN_PER_ACCOUNT, session.email.as_str())];
     throttle::succeeded(&state, &account_key, &[]).await?;

@@ -59,7 +59,7 @@ fn page(
 ) -> InvitationPage {
     InvitationPage {
         existing: false,
-        layout: Layout::new(state, visitor, "Créer mon compte"),
+        layout: Layout::new(state, visitor, "invitation-title"),
         owner_email,
         email_local: local_part(&email),
         email,
@@ -86,14 +86,15 @@ async fn invitation(
         None => InvitationState::Invalid,
     };
     let (status, page) = match (found, token) {
-        (InvitationState::Valid { owner_email, email }, Some(token)) => return Ok(Ok((token, owner_email, email))),
+        (InvitationState::Valid { owner_email, email }, Some(token)) => {
+            return Ok(Ok((token, owner_email, email)));
+        }
         (InvitationState::Expired, _) => (
             StatusCode::GONE,
             MessagePage::new(
-                Layout::new(state, visitor, "Invitation expirée"),
-                &["Cette invitation a expiré. Demandez à la personne qui vous l'a envoyée de vous \
-                   ajouter de nouveau."],
-                Some(("Retour à l'accueil", "/")),
+                Layout::new(state, visitor, "invitation-expired-title"),
+                &["invitation-expired"],
+                Some(("common-back-home", "/")),
             )
             .problem(),
         ),
@@ -189,12 +190,9 @@ async fn finish(
 ) -> Result<Response, WebError> {
     if !accepted.created {
         let page = MessagePage::new(
-            Layout::new(&state, &visitor, "Accès ajouté"),
-            &[
-                "Cette adresse avait déjà un compte : les rapports partagés y sont ajoutés. \
-               Connectez-vous avec votre mot de passe habituel.",
-            ],
-            Some(("Se connecter", "/connexion?retour=/rapports")),
+            Layout::new(&state, &visitor, "common-access-added-title"),
+            &["invitation-added"],
+            Some(("common-sign-in", "/connexion?retour=/rapports")),
         );
         return Ok(no_referrer(visitor.respond(render(&page)?)));
     }

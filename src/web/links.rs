@@ -56,14 +56,9 @@ pub fn no_referrer(mut response: Response) -> Response {
 /// The page of a link that is not (or no longer) valid.
 pub fn invalid_link(state: &AppState, visitor: &Visitor) -> MessagePage {
     MessagePage::new(
-        Layout::new(state, visitor, "Lien non valide"),
-        &[
-            "Ce lien n'est pas valide. Il a peut-être été copié en partie seulement, ou il a \
-             déjà servi.",
-            "Ouvrez-le de nouveau en cliquant directement dans l'email reçu, plutôt qu'en le \
-             copiant. Le portail a aussi besoin que les cookies soient autorisés.",
-        ],
-        Some(("Retour à l'accueil", "/")),
+        Layout::new(state, visitor, "common-invalid-link-title"),
+        &["common-invalid-link-partial", "common-invalid-link-reopen"],
+        Some(("common-back-home", "/")),
     )
     .problem()
 }

@@ -19,7 +19,7 @@ use crate::domain::secret::Token;
 use crate::mail::Mail;
 
 /// Hours the confirmation link stays valid.
-const CONFIRM_HOURS: i64 = 24;
+pub(super) const CONFIRM_HOURS: i64 = 24;
 
 #[derive(Template)]
 #[template(path = "email_change.html")]
@@ -37,7 +37,7 @@ pub async fn form(State(state): State<AppState>, visitor: Visitor) -> Result<Res
         Err(target) => return Ok(visitor.respond(see_other(&target))),
     };
     let page = ChangePage {
-        layout: Layout::new(&state, &visitor, "Changer mon adresse email"),
+        layout: Layout::new(&state, &visitor, "email-change-title"),
         current: session.email.clone(),
         email: String::new(),
         error: None,
@@ -69,7 +69,7 @@ pub async fn submit(
     };
     let refuse = |visitor: Visitor, error: &'static str| -> Result<Response, WebError> {
         let page = ChangePage {
-            layout: Layout::new(&state, &visitor, "Erreur – Changer mon adresse email"),
+            layout: Layout::new(&state, &visitor, "email-change-title").as_error(),
             current: session.email.clone(),
             email: echo(&form.email, 254),
             error: Some(error),
@@ -77,26 +77,17 @@ pub async fn submit(
         Ok(unprocessable(visitor.respond(render(&page)?)))
     };
     let Ok(email) = Email::parse(&form.email) else {
-        return refuse(
-            visitor,
-            "Saisissez une adresse email valide, par exemple prenom.nom@exemple.fr.",
-        );
+        return refuse(visitor, "common-email-invalid");
     };
     if Email::parse(&form.confirmation).ok().as_ref() != Some(&email) {
-        return refuse(
-            visitor,
-            "Les deux saisies de la nouvelle adresse ne sont pas identiques.",
-        );
+        return refuse(visitor, "email-change-mismatch");
     }
     if email.normalized() == session.email {
-        return refuse(visitor, "C'est déjà l'adresse de votre compte.");
+        return refuse(visitor, "email-change-same");
     }
     let checks = [(throttle::SIGNIN_PER_ACCOUNT, session.email.as_str())];
     if throttle::attempt(&state, &checks).await?.is_some() {
-        return refuse(
-            visitor,
-            "Trop d'essais ont échoué. Par sécurité, réessayez dans un quart d'heure.",
-        );
+        return refuse(visitor, "common-too-many-tries");
     }
     let stored = state
         .store
@@ -108,7 +99,7 @@ pub async fn submit(
         .verify(Password::new(&form.password), stored)
         .await?
     {
-        return refuse(visitor, "Le mot de passe n'est pas celui de votre compte.");
+        return refuse(visitor, "email-change-wrong-password");
     }
 
     let token = Token::generate();
@@ -176,7 +167,7 @@ pub async fn confirm_page(
         ));
     };
     let page = ConfirmPage {
-        layout: Layout::new(&state, &visitor, "Confirmer ma nouvelle adresse"),
+        layout: Layout::new(&state, &visitor, "email-confirm-title"),
         email,
     };
     Ok(no_referrer(visitor.respond(render(&page)?)))
@@ -202,26 +193,17 @@ pub async fn confirm_submit(
     let (status, page) = match outcome {
         EmailChange::Changed { email } => {
             state.mail_wake.notify_one();
-            let text = format!(
-                "Votre identifiant est désormais {email}. Utilisez cette adresse pour vous \
-                 connecter ; votre mot de passe ne change pas."
-            );
-            let page = MessagePage::new(
-                Layout::new(&state, &visitor, "Adresse email changée"),
-                &[text.as_str()],
-                Some(("Continuer", "/compte")),
-            );
+            let layout = Layout::new(&state, &visitor, "email-changed-title");
+            let text = layout.t1("email-changed", "email", email.as_str());
+            let page = MessagePage::texts(layout, vec![text], Some(("common-continue", "/compte")));
             (StatusCode::OK, page)
         }
         EmailChange::Taken => (
             StatusCode::CONFLICT,
             MessagePage::new(
-                Layout::new(&state, &visitor, "Changement impossible"),
-                &[
-                    "Cette adresse est déjà celle d'un autre compte du portail : elle ne peut pas \
-                   devenir l'identifiant de celui-ci. Rien n'a été changé.",
-                ],
-                Some(("Retour à l'accueil", "/")),
+                Layout::new(&state, &visitor, "email-change-taken-title"),
+                &["email-change-taken"],
+                Some(("common-back-home", "/")),
             )
             .problem(),
         ),

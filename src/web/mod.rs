@@ -3,6 +3,7 @@
 mod account;
 mod error;
 mod invitation;
+mod language;
 mod links;
 mod login_change;
 mod pages;
@@ -113,6 +114,7 @@ pub fn router(state: AppState) -> Router {
             get(signin::signin_form).post(signin::signin_submit),
         )
         .route("/deconnexion", post(signin::sign_out))
+        .route("/langue", post(language::switch))
         .route(
             "/mot-de-passe-oublie",
             get(reset::request_form).post(reset::request_submit),

@@ -7,8 +7,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::visitor::Visitor;
+use super::visitor::{Visitor, lang_of};
 use super::{AppState, ErrorPage, WebError, see_other};
+use crate::domain::Lang;
+use crate::i18n::{ToArg, Tr};
 
 /// What the layout shows around every page.
 pub struct Layout {
@@ -22,22 +24,103 @@ pub struct Layout {
     pub contact_phone: String,
     /// The signed-in account's email, for the header.
     pub signed_in: Option<String>,
-    /// Anti-forgery token for the sign-out form.
+    /// Anti-forgery token for the sign-out and language forms.
     pub csrf: String,
+    /// The texts of the page's language.
+    pub tr: Tr,
+    /// Where the language switch brings the visitor back.
+    pub path: String,
 }
 
 impl Layout {
-    /// The layout of a page for this visitor.
+    /// The layout of a page for this visitor, titled with the message
+    /// `title`.
     pub fn new(state: &AppState, visitor: &Visitor, title: &str) -> Self {
+        let tr = Tr::new(visitor.lang);
         Self {
-            title: title.to_owned(),
+            title: tr.t(title),
             lab_name: state.config.lab_name.clone(),
             contact_email: state.config.lab_contact_email.clone(),
             contact_phone: state.config.lab_contact_phone.clone(),
             signed_in: visitor.full_session().map(|s| s.email.clone()),
             csrf: visitor.csrf.clone(),
+            tr,
+            path: visitor.path.clone(),
         }
     }
+
+    /// Marks the title as that of a page refusing what was typed.
+    pub fn mark_error(&mut self) {
+        self.title = self
+            .tr
+            .t1("layout-error-title", "title", self.title.as_str());
+    }
+
+    /// The same layout, titled as a page refusing what was typed.
+    pub fn as_error(mut self) -> Self {
+        self.mark_error();
+        self
+    }
+
+    /// The message `id`.
+    pub fn t(&self, id: &str) -> String {
+        self.tr.t(id)
+    }
+
+    /// The message `id` with one value.
+    pub fn t1(&self, id: &str, name: &str, value: impl ToArg) -> String {
+        self.tr.t1(id, name, value)
+    }
+
+    /// The message `id` with two values (templates pass pairs by reference).
+    pub fn t2<A: ToArg, B: ToArg>(
+        &self,
+        id: &str,
+        first: &(&str, A),
+        second: &(&str, B),
+    ) -> String {
+        self.tr.t2(id, (first.0, &first.1), (second.0, &second.1))
+    }
+
+    /// A message holding markup, with one text value escaped into it.
+    pub fn html1(&self, id: &str, name: &str, value: &str) -> String {
+        self.tr.t1(id, name, escape(value))
+    }
+
+    /// A message holding markup, with two text values escaped into it.
+    pub fn html2(&self, id: &str, first: &(&str, &str), second: &(&str, &str)) -> String {
+        self.tr
+            .t2(id, (first.0, escape(first.1)), (second.0, escape(second.1)))
+    }
+
+    /// The language of the page, for `lang` attributes.
+    pub fn lang(&self) -> &'static str {
+        self.tr.lang.tag()
+    }
+
+    /// The language the switch offers.
+    pub fn other_lang(&self) -> &'static str {
+        match self.tr.lang {
+            Lang::Fr => Lang::En.tag(),
+            Lang::En => Lang::Fr.tag(),
+        }
+    }
+}
+
+/// Text made safe to put into HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A typed value to show back in a form: at most `max` characters, without
@@ -76,12 +159,19 @@ pub struct MessagePage {
 }
 
 impl MessagePage {
-    /// A page saying `paragraphs`, with an optional link as next step.
+    /// A page saying the messages `paragraphs`, with an optional link
+    /// (its message, its target) as next step.
     pub fn new(layout: Layout, paragraphs: &[&str], action: Option<(&str, &str)>) -> Self {
+        let texts = paragraphs.iter().map(|id| layout.t(id)).collect();
+        Self::texts(layout, texts, action)
+    }
+
+    /// The same, with paragraphs already written.
+    pub fn texts(layout: Layout, paragraphs: Vec<String>, action: Option<(&str, &str)>) -> Self {
         Self {
+            action: action.map(|(id, href)| (layout.t(id), href.to_owned())),
             layout,
-            paragraphs: paragraphs.iter().map(|p| (*p).to_owned()).collect(),
-            action: action.map(|(text, href)| (text.to_owned(), href.to_owned())),
+            paragraphs,
             is_problem: false,
         }
     }
@@ -105,7 +195,7 @@ pub async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Res
         return Ok(see_other("/rapports"));
     }
     let page = HomePage {
-        layout: Layout::new(&state, &visitor, "Vos rapports de contrôle en ligne"),
+        layout: Layout::new(&state, &visitor, "home-title"),
     };
     Ok(visitor.respond(render(&page)?))
 }
@@ -140,6 +230,7 @@ pub async fn render_errors(
     request: Request,
     next: Next,
 ) -> Response {
+    let tr = Tr::new(lang_of(request.headers(), state.config.is_https()));
     let response = next.run(request).await;
     let Some(page) = error_page_of(&response) else {
         return response;
@@ -147,12 +238,14 @@ pub async fn render_errors(
     let status = response.status();
     let (title, paragraphs, action) = error_text(page);
     let layout = Layout {
-        title: title.to_owned(),
+        title: tr.t(title),
         lab_name: state.config.lab_name.clone(),
         contact_email: state.config.lab_contact_email.clone(),
         contact_phone: state.config.lab_contact_phone.clone(),
         signed_in: None,
         csrf: String::new(),
+        tr,
+        path: "/".to_owned(),
     };
     let body = MessagePage::new(layout, paragraphs, action).problem();
     let Ok(html) = body.render() else {
@@ -160,7 +253,7 @@ pub async fn render_errors(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; charset=utf-8"),
         )];
-        return (StatusCode::INTERNAL_SERVER_ERROR, plain, "Erreur interne").into_response();
+        return (StatusCode::INTERNAL_SERVER_ERROR, plain, "Internal error").into_response();
     };
     let mut rendered = (status, Html(html)).into_response();
     for (name, value) in response.headers() {
@@ -200,40 +293,16 @@ fn error_text(
     &'static [&'static str],
     Option<(&'static str, &'static str)>,
 ) {
+    let home = Some(("common-back-home", "/"));
     match page {
-        ErrorPage::NotFound => (
-            "Page introuvable",
-            &["Cette page n'existe pas, ou vous n'y avez pas accès."],
-            Some(("Retour à l'accueil", "/")),
-        ),
+        ErrorPage::NotFound => ("error-not-found-title", &["error-not-found"], home),
         ErrorPage::CookiesRequired => (
-            "Activez les cookies",
-            &[
-                "Le portail a besoin des cookies pour vous reconnaître d'une page à l'autre, \
-                 et votre navigateur ne les a pas renvoyés.",
-                "Autorisez les cookies pour ce site dans les réglages de confidentialité de \
-                 votre navigateur (ils servent uniquement à votre connexion, jamais à de la \
-                 publicité), puis recommencez.",
-            ],
-            Some(("Recommencer", "/")),
+            "error-cookies-title",
+            &["error-cookies-why", "error-cookies-how"],
+            Some(("error-cookies-action", "/")),
         ),
-        ErrorPage::FormExpired => (
-            "Formulaire expiré",
-            &["Ce formulaire n'est plus valable. Rechargez la page et recommencez."],
-            Some(("Retour à l'accueil", "/")),
-        ),
-        ErrorPage::BadRequest => (
-            "Demande incorrecte",
-            &["Cette demande n'a pas pu être comprise. Revenez à la page précédente et réessayez."],
-            Some(("Retour à l'accueil", "/")),
-        ),
-        ErrorPage::Internal => (
-            "Service momentanément indisponible",
-            &[
-                "Une erreur est survenue de notre côté. Réessayez dans quelques minutes ; si le \
-               problème persiste, contactez notre service client.",
-            ],
-            Some(("Retour à l'accueil", "/")),
-        ),
+        ErrorPage::FormExpired => ("error-form-expired-title", &["error-form-expired"], home),
+        ErrorPage::BadRequest => ("error-bad-request-title", &["error-bad-request"], home),
+        ErrorPage::Internal => ("error-internal-title", &["error-internal"], home),
     }
 }

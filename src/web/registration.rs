@@ -9,7 +9,7 @@ use chrono::Duration;
 use serde::Deserialize;
 
 use super::links::{self, LinkQuery, invalid_link, no_referrer};
-use super::pages::{Layout, MessagePage, echo, render, unprocessable};
+use super::pages::{Layout, MessagePage, echo, escape, render, unprocessable};
 use super::visitor::{CookieName, CsrfForm, NoFields, Visitor};
 use super::{AppState, WebError, see_other, throttle};
 use crate::db::{ConfirmOutcome, Draft, NewSession, SessionKind, StartConfirmation};
@@ -49,7 +49,7 @@ pub async fn codes_form(
     visitor: Visitor,
 ) -> Result<Response, WebError> {
     let page = CodesPage {
-        layout: Layout::new(&state, &visitor, "Inscription – vos codes"),
+        layout: Layout::new(&state, &visitor, "register-codes-title"),
         code_error: None,
         number_error: None,
         mismatch: false,
@@ -77,7 +77,7 @@ pub async fn codes_submit(
     let code = SecurityCode::parse(&form.code);
     let number = ReportNumber::parse(&form.number);
     let mut page = CodesPage {
-        layout: Layout::new(&state, &visitor, "Inscription – vos codes"),
+        layout: Layout::new(&state, &visitor, "register-codes-title"),
         code_error: field_error(&form.code, code.is_some(), CODE_EMPTY, CODE_MALFORMED),
         number_error: field_error(
             &form.number,
@@ -90,7 +90,7 @@ pub async fn codes_submit(
         retry_minutes: None,
     };
     let (Some(code), Some(number)) = (code, number) else {
-        page.layout.title.insert_str(0, "Erreur – ");
+        page.layout.mark_error();
         return Ok(unprocessable(visitor.respond(render(&page)?)));
     };
 
@@ -100,7 +100,7 @@ pub async fn codes_submit(
     ];
     if let Some(until) = throttle::attempt(&state, &checks).await? {
         page.retry_minutes = Some(throttle::minutes_until(&state, until));
-        page.layout.title.insert_str(0, "Erreur – ");
+        page.layout.mark_error();
         let response = visitor.respond(render(&page)?);
         return Ok((StatusCode::TOO_MANY_REQUESTS, response).into_response());
     }
@@ -113,7 +113,7 @@ pub async fn codes_submit(
     let Some(recipient) = recipient.filter(|_| matches) else {
         tracing::info!("registration codes refused");
         page.mismatch = true;
-        page.layout.title.insert_str(0, "Erreur – ");
+        page.layout.mark_error();
         return Ok(unprocessable(visitor.respond(render(&page)?)));
     };
     let report = [(throttle::CODES_PER_REPORT, number.as_str())];
@@ -145,11 +145,10 @@ pub async fn codes_submit(
 /// Compared against when the report number is unknown, so that both failures
 /// cost the same.
 const DUMMY_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-const CODE_EMPTY: &str = "Saisissez le code de sécurité reçu par email.";
-const CODE_MALFORMED: &str =
-    "Le code de sécurité compte 16 lettres et chiffres, par exemple ABCD-EFGH-JKMN-PQRS.";
-const NUMBER_EMPTY: &str = "Saisissez le numéro d'un rapport de contrôle.";
-const NUMBER_MALFORMED: &str = "Le numéro de rapport se compose de lettres, de chiffres et de tirets, par exemple RDC-2025-001001.";
+const CODE_EMPTY: &str = "register-code-empty";
+const CODE_MALFORMED: &str = "register-code-malformed";
+const NUMBER_EMPTY: &str = "register-number-empty";
+const NUMBER_MALFORMED: &str = "register-number-malformed";
 
 fn field_error(
     typed: &str,
@@ -181,12 +180,9 @@ async fn current_draft(
 
 fn restart_page(state: &AppState, visitor: &Visitor) -> MessagePage {
     MessagePage::new(
-        Layout::new(state, visitor, "Inscription à reprendre"),
-        &[
-            "Votre inscription a été interrompue trop longtemps ou n'a pas commencé. \
-           Saisissez de nouveau vos codes pour la reprendre.",
-        ],
-        Some(("Saisir mes codes", "/inscription")),
+        Layout::new(state, visitor, "register-restart-title"),
+        &["register-restart"],
+        Some(("register-restart-action", "/inscription")),
     )
 }
 
@@ -209,7 +205,7 @@ pub async fn email_form(
         return Ok(visitor.respond(render(&page)?));
     };
     let page = EmailPage {
-        layout: Layout::new(&state, &visitor, "Inscription – votre adresse email"),
+        layout: Layout::new(&state, &visitor, "register-email-title"),
         recipient_name: draft.recipient_name,
         email: draft.email.unwrap_or_default(),
         error: None,
@@ -238,11 +234,7 @@ pub async fn email_submit(
         Ok(email) => email,
         Err(e) => {
             let page = EmailPage {
-                layout: Layout::new(
-                    &state,
-                    &visitor,
-                    "Erreur – Inscription – votre adresse email",
-                ),
+                layout: Layout::new(&state, &visitor, "register-email-title").as_error(),
                 recipient_name: draft.recipient_name,
                 email: echo(&form.email, 254),
                 error: Some(email_error(e)),
@@ -289,41 +281,29 @@ pub async fn email_submit(
     Ok(visitor.respond(see_other(next)))
 }
 
-fn email_error(e: EmailError) -> &'static str {
+/// The message id of a refused email address.
+pub fn email_error(e: EmailError) -> &'static str {
     match e {
-        EmailError::Empty => "Saisissez votre adresse email.",
-        EmailError::TooLong => "Cette adresse est trop longue pour être une adresse email.",
-        EmailError::DisplayName => {
-            "Saisissez l'adresse seule, sans nom ni chevrons, par exemple prenom.nom@exemple.fr."
-        }
-        EmailError::Syntax => {
-            "Cette adresse email n'est pas valide. Vérifiez-la : elle doit ressembler à \
-             prenom.nom@exemple.fr."
-        }
+        EmailError::Empty => "email-error-empty",
+        EmailError::TooLong => "email-error-too-long",
+        EmailError::DisplayName => "email-error-display-name",
+        EmailError::Syntax => "email-error-syntax",
     }
 }
 
 fn already_registered(state: &AppState, visitor: &Visitor) -> MessagePage {
     MessagePage::new(
-        Layout::new(state, visitor, "Inscription déjà terminée"),
-        &[
-            "Cette inscription est déjà terminée : ces rapports sont déjà accessibles avec \
-           cette adresse email. Connectez-vous pour les consulter.",
-        ],
-        Some(("Se connecter", "/connexion")),
+        Layout::new(state, visitor, "register-done-already-title"),
+        &["register-done-already"],
+        Some(("common-sign-in", "/connexion")),
     )
 }
 
 fn taken_page(state: &AppState, visitor: &Visitor) -> MessagePage {
     MessagePage::new(
-        Layout::new(state, visitor, "Ces rapports ont déjà un titulaire"),
-        &[
-            "Une autre adresse email a déjà terminé l'inscription avec ces codes : elle est \
-             titulaire de l'accès à ces rapports.",
-            "Si vous devez aussi les recevoir, demandez à cette personne de vous ajouter comme \
-             destinataire depuis « Mon compte ». En cas de doute, contactez notre service client.",
-        ],
-        Some(("Retour à l'accueil", "/")),
+        Layout::new(state, visitor, "register-taken-title"),
+        &["register-taken", "register-taken-next"],
+        Some(("common-back-home", "/")),
     )
     .problem()
 }
@@ -343,16 +323,14 @@ pub async fn existing_account(
     if state.store.account_by_email(&email).await?.is_none() {
         return Ok(visitor.respond(see_other("/inscription/certification")));
     }
-    let text = format!(
-        "L'adresse {} a déjà un compte sur le portail. Les rapports de « {} » seront ajoutés \
-         à ce compte : vous les verrez avec les autres, avec le même mot de passe.",
-        email, draft.recipient_name
+    let layout = Layout::new(&state, &visitor, "register-existing-title");
+    let text = layout.tr.t2(
+        "register-existing",
+        ("email", email.as_str()),
+        ("recipient", draft.recipient_name.as_str()),
     );
-    let page = MessagePage::new(
-        Layout::new(&state, &visitor, "Inscription – compte existant"),
-        &[text.as_str()],
-        Some(("Suivant", "/inscription/certification")),
-    );
+    let next = Some(("common-next", "/inscription/certification"));
+    let page = MessagePage::texts(layout, vec![text], next);
     Ok(visitor.respond(render(&page)?))
 }
 
@@ -378,7 +356,7 @@ pub async fn certify_form(
         return Ok(visitor.respond(see_other("/inscription/email")));
     };
     let page = CertifyPage {
-        layout: Layout::new(&state, &visitor, "Inscription – certification"),
+        layout: Layout::new(&state, &visitor, "register-certify-title"),
         recipient_name: draft.recipient_name,
         email,
         error: false,
@@ -407,7 +385,7 @@ pub async fn certify_submit(
     };
     if form.certify.is_none() {
         let page = CertifyPage {
-            layout: Layout::new(&state, &visitor, "Erreur – Inscription – certification"),
+            layout: Layout::new(&state, &visitor, "register-certify-title").as_error(),
             recipient_name: draft.recipient_name,
             email,
             error: true,
@@ -455,17 +433,11 @@ async fn send_confirmation(
     let recipient = draft.recipient_id.to_string();
     let checks = [(throttle::CONFIRMATIONS_PER_RECIPIENT, recipient.as_str())];
     if let Some(until) = throttle::attempt(state, &checks).await? {
-        let minutes = throttle::minutes_until(state, until).to_string();
-        let text = format!(
-            "Trop d'emails de confirmation ont été demandés pour ces rapports. Par sécurité, \
-             réessayez dans {minutes} minute(s), ou contactez notre service client."
-        );
-        let page = MessagePage::new(
-            Layout::new(state, &visitor, "Trop de demandes"),
-            &[text.as_str()],
-            Some(("Retour à l'accueil", "/")),
-        )
-        .problem();
+        let minutes = throttle::minutes_until(state, until);
+        let layout = Layout::new(state, &visitor, "register-too-many-title");
+        let text = layout.t1("register-too-many", "minutes", minutes);
+        let page =
+            MessagePage::texts(layout, vec![text], Some(("common-back-home", "/"))).problem();
         let response = visitor.respond(render(&page)?);
         return Ok((StatusCode::TOO_MANY_REQUESTS, response).into_response());
     }
@@ -504,9 +476,7 @@ async fn send_confirmation(
 #[template(path = "register_pending.html")]
 struct PendingPage {
     layout: Layout,
-    email: String,
-    sent_at: String,
-    hours: i64,
+    pending_html: String,
 }
 
 /// REG-7: a confirmation for this registration is already on its way.
@@ -529,14 +499,23 @@ pub async fn pending_page(
     else {
         return Ok(visitor.respond(see_other("/inscription/certification")));
     };
+    let layout = Layout::new(&state, &visitor, "register-pending-title");
+    let sent = sent.with_timezone(&state.config.timezone);
+    let date = layout.tr.date(sent.date_naive());
+    let time = sent.format("%H:%M").to_string();
+    let hours = state.config.confirmation_hours.to_string();
+    let pending_html = layout.tr.with(
+        "register-pending-html",
+        &[
+            ("email", escape(&email).into()),
+            ("date", date.into()),
+            ("time", time.into()),
+            ("hours", hours.into()),
+        ],
+    );
     let page = PendingPage {
-        layout: Layout::new(&state, &visitor, "Confirmation en attente"),
-        email,
-        sent_at: sent
-            .with_timezone(&state.config.timezone)
-            .format("%d/%m/%Y à %H:%M")
-            .to_string(),
-        hours: state.config.confirmation_hours,
+        layout,
+        pending_html,
     };
     Ok(visitor.respond(render(&page)?))
 }
@@ -582,7 +561,7 @@ pub async fn sent(State(state): State<AppState>, visitor: Visitor) -> Result<Res
         return Ok(visitor.respond(see_other("/inscription/certification")));
     }
     let page = SentPage {
-        layout: Layout::new(&state, &visitor, "Inscription – vérifiez votre messagerie"),
+        layout: Layout::new(&state, &visitor, "register-sent-title"),
         email,
         hours: state.config.confirmation_hours,
     };
@@ -626,7 +605,7 @@ pub async fn confirm_page(
         Some(refused) => refused,
         None => {
             let page = ConfirmPage {
-                layout: Layout::new(&state, &visitor, "Finaliser mon inscription"),
+                layout: Layout::new(&state, &visitor, "register-confirm-title"),
             };
             return Ok(no_referrer(visitor.respond(render(&page)?)));
         }
@@ -658,12 +637,9 @@ pub async fn confirm_submit(
             open_set_password_session(&state, &mut visitor, account_id).await?;
             tracing::info!(account_id, "registration confirmed, account created");
             MessagePage::new(
-                Layout::new(&state, &visitor, "Inscription terminée"),
-                &[
-                    "Votre adresse email est confirmée et votre compte est créé.",
-                    "Il ne reste qu'à choisir votre mot de passe pour accéder à vos rapports.",
-                ],
-                Some(("Choisir mon mot de passe", "/premiere-connexion")),
+                Layout::new(&state, &visitor, "register-finished-title"),
+                &["register-finished", "register-finished-next"],
+                Some(("password-first-title", "/premiere-connexion")),
             )
         }
         ConfirmOutcome::AccessAdded {
@@ -675,16 +651,13 @@ pub async fn confirm_submit(
                 open_set_password_session(&state, &mut visitor, account_id).await?;
             }
             let next = if has_password {
-                ("Voir mes rapports", "/rapports")
+                ("common-see-reports", "/rapports")
             } else {
-                ("Choisir mon mot de passe", "/premiere-connexion")
+                ("password-first-title", "/premiere-connexion")
             };
             MessagePage::new(
-                Layout::new(&state, &visitor, "Accès ajouté"),
-                &[
-                    "Votre adresse email est confirmée. Ces rapports sont ajoutés à votre compte, \
-                   avec ceux auxquels vous aviez déjà accès.",
-                ],
+                Layout::new(&state, &visitor, "common-access-added-title"),
+                &["register-access-added"],
                 Some(next),
             )
         }
@@ -711,38 +684,27 @@ fn refusal_page(
         ConfirmOutcome::AlreadyDone => (
             StatusCode::OK,
             MessagePage::new(
-                Layout::new(state, visitor, "Inscription déjà validée"),
-                &[
-                    "Cette inscription a déjà été validée. Connectez-vous avec votre adresse email \
-                   et votre mot de passe.",
-                    "Vous n'avez pas encore choisi de mot de passe ? Utilisez « Mot de passe \
-                     oublié » sur la page de connexion : un lien pour le choisir vous sera envoyé.",
-                ],
-                Some(("Se connecter", "/connexion")),
+                Layout::new(state, visitor, "register-validated-title"),
+                &["register-validated", "register-validated-no-password"],
+                Some(("common-sign-in", "/connexion")),
             ),
         ),
         ConfirmOutcome::TakenByOther => (StatusCode::CONFLICT, taken_page(state, visitor)),
         ConfirmOutcome::Expired => (
             StatusCode::GONE,
             MessagePage::new(
-                Layout::new(state, visitor, "Lien expiré"),
-                &[
-                    "Ce lien a expiré. Recommencez l'inscription avec vos codes : un nouvel email \
-                   de confirmation vous sera envoyé.",
-                ],
-                Some(("Recommencer l'inscription", "/inscription")),
+                Layout::new(state, visitor, "common-link-expired-title"),
+                &["register-link-expired"],
+                Some(("register-link-expired-action", "/inscription")),
             )
             .problem(),
         ),
         ConfirmOutcome::Replaced => (
             StatusCode::GONE,
             MessagePage::new(
-                Layout::new(state, visitor, "Lien remplacé"),
-                &[
-                    "Un email de confirmation plus récent vous a été envoyé depuis : ce lien-ci ne \
-                   sert plus. Ouvrez le lien du dernier email reçu.",
-                ],
-                Some(("Retour à l'accueil", "/")),
+                Layout::new(state, visitor, "register-link-replaced-title"),
+                &["register-link-replaced"],
+                Some(("common-back-home", "/")),
             )
             .problem(),
         ),

@@ -12,6 +12,7 @@ use super::pages::{Layout, render};
 use super::visitor::{Visitor, require_full_session};
 use super::{AppState, WebError, see_other};
 use crate::db::{AccessRecipient, ReportFile, ReportListItem, ReportQuery};
+use crate::i18n::Tr;
 
 /// Reports on one page of the list.
 const PER_PAGE: u32 = 25;
@@ -27,7 +28,7 @@ pub struct ListQuery {
 /// One row as shown.
 struct Row {
     item: ReportListItem,
-    kind_label: &'static str,
+    kind_label: String,
     period: String,
     published: String,
     available_until: String,
@@ -96,12 +97,14 @@ pub async fn list(
     let pages = u32::try_from((found.total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
         .unwrap_or(1)
         .max(1);
+    let layout = Layout::new(&state, &visitor, "reports-title");
+    let tr = layout.tr;
     let page = ReportsPage {
-        layout: Layout::new(&state, &visitor, "Dosimétrie – mes rapports de contrôle"),
+        layout,
         rows: found
             .items
             .into_iter()
-            .map(|item| row(item, &state))
+            .map(|item| row(item, &state, tr))
             .collect(),
         recipients,
         years,
@@ -119,35 +122,34 @@ fn number<T: std::str::FromStr>(text: Option<&str>) -> Option<T> {
     text.map(str::trim).filter(|t| !t.is_empty())?.parse().ok()
 }
 
-fn row(item: ReportListItem, state: &AppState) -> Row {
+fn row(item: ReportListItem, state: &AppState, tr: Tr) -> Row {
     let kind_label = match item.kind.as_str() {
-        "complementaire" => "Complémentaire",
-        "rectificatif" => "Rectificatif",
-        _ => "Périodique",
+        "complementaire" => "report-kind-complementary",
+        "rectificatif" => "report-kind-corrective",
+        _ => "report-kind-periodic",
     };
     let published = item
         .published_at
         .with_timezone(&state.config.timezone)
-        .format("%d/%m/%Y")
-        .to_string();
+        .date_naive();
     Row {
-        kind_label,
+        kind_label: tr.t(kind_label),
         period: format!(
             "{} – {}",
-            french_date(&item.period_start),
-            french_date(&item.period_end)
+            short_date(tr, &item.period_start),
+            short_date(tr, &item.period_end)
         ),
-        published,
-        available_until: french_date(&item.available_until),
-        size: format!("{} Ko", (item.size + 1023) / 1024),
+        published: tr.date_short(published),
+        available_until: short_date(tr, &item.available_until),
+        size: tr.size(u64::try_from(item.size).unwrap_or_default()),
         item,
     }
 }
 
-/// `2025-01-31` as `31/01/2025`.
-fn french_date(iso: &str) -> String {
+/// `2025-01-31` as the language writes it, in short.
+fn short_date(tr: Tr, iso: &str) -> String {
     chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-        .map_or_else(|_| iso.to_owned(), |d| d.format("%d/%m/%Y").to_string())
+        .map_or_else(|_| iso.to_owned(), |d| tr.date_short(d))
 }
 
 /// Downloads one report: the stored PDF, whole or by ranges, with an ETag.

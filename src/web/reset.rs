@@ -37,7 +37,7 @@ pub async fn request_form(
     visitor: Visitor,
 ) -> Result<Response, WebError> {
     let page = RequestPage {
-        layout: Layout::new(&state, &visitor, "Mot de passe oublié"),
+        layout: Layout::new(&state, &visitor, "reset-title"),
         email: String::new(),
         error: None,
     };
@@ -59,11 +59,9 @@ pub async fn request_submit(
 ) -> Result<Response, WebError> {
     let Ok(email) = Email::parse(&form.email) else {
         let page = RequestPage {
-            layout: Layout::new(&state, &visitor, "Erreur – Mot de passe oublié"),
+            layout: Layout::new(&state, &visitor, "reset-title").as_error(),
             email: echo(&form.email, 254),
-            error: Some(
-                "Saisissez l'adresse email avec laquelle vous vous connectez, par exemple prenom.nom@exemple.fr.",
-            ),
+            error: Some("reset-email-invalid"),
         };
         return Ok(unprocessable(visitor.respond(render(&page)?)));
     };
@@ -92,20 +90,12 @@ pub async fn request_submit(
 
     // Limitation: a blocked request gets the same page and sends nothing,
     // so that the limit itself reveals nothing about the address.
-    let text = format!(
-        "Si un compte existe pour l'adresse {}, un email vient de lui être envoyé avec un lien \
-         pour choisir un nouveau mot de passe. Ce lien est valable une heure.",
-        email.normalized()
-    );
-    let page = MessagePage::new(
-        Layout::new(&state, &visitor, "Vérifiez votre messagerie"),
-        &[
-            text.as_str(),
-            "Vous ne le trouvez pas ? Attendez quelques minutes et regardez dans les courriers \
-             indésirables (spam), ou vérifiez l'adresse saisie.",
-        ],
-        Some(("Retour à la connexion", "/connexion")),
-    );
+    let layout = Layout::new(&state, &visitor, "reset-sent-title");
+    let texts = vec![
+        layout.t1("reset-sent", "email", email.normalized()),
+        layout.t("reset-sent-lost"),
+    ];
+    let page = MessagePage::texts(layout, texts, Some(("reset-back-to-signin", "/connexion")));
     Ok(visitor.respond(render(&page)?))
 }
 
@@ -152,10 +142,9 @@ async fn reset_account(
         (LinkState::Expired, _) => (
             StatusCode::GONE,
             MessagePage::new(
-                Layout::new(state, visitor, "Lien expiré"),
-                &["Ce lien pour changer de mot de passe a expiré : il n'est valable qu'une heure. \
-                   Demandez-en un nouveau."],
-                Some(("Demander un nouveau lien", "/mot-de-passe-oublie")),
+                Layout::new(state, visitor, "common-link-expired-title"),
+                &["reset-link-expired"],
+                Some(("reset-link-expired-action", "/mot-de-passe-oublie")),
             )
             .problem(),
         ),

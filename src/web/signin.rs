@@ -44,9 +44,9 @@ pub(super) enum PasswordForm {
 impl PasswordForm {
     fn heading(self) -> &'static str {
         match self {
-            PasswordForm::First => "Choisir mon mot de passe",
-            PasswordForm::Reset => "Choisir un nouveau mot de passe",
-            PasswordForm::Change => "Changer mon mot de passe",
+            PasswordForm::First => "password-first-title",
+            PasswordForm::Reset => "password-reset-title",
+            PasswordForm::Change => "password-change-title",
         }
     }
 
@@ -60,8 +60,8 @@ impl PasswordForm {
 
     fn submit(self) -> &'static str {
         match self {
-            PasswordForm::First | PasswordForm::Reset => "Enregistrer et voir mes rapports",
-            PasswordForm::Change => "Enregistrer le nouveau mot de passe",
+            PasswordForm::First | PasswordForm::Reset => "password-save-and-see",
+            PasswordForm::Change => "password-save-new",
         }
     }
 
@@ -107,14 +107,9 @@ async fn password_setter(
             return Ok(Err(see_other("/rapports")));
         }
         let page = MessagePage::new(
-            Layout::new(state, visitor, "Choisir mon mot de passe"),
-            &[
-                "Pour choisir votre mot de passe, ouvrez le lien reçu par email en cliquant \
-                 dessus. Le portail a besoin que les cookies soient autorisés dans votre \
-                 navigateur.",
-                "Vous avez déjà un mot de passe ? Connectez-vous.",
-            ],
-            Some(("Se connecter", "/connexion")),
+            Layout::new(state, visitor, "password-first-title"),
+            &["first-connection-no-link", "first-connection-has-password"],
+            Some(("common-sign-in", "/connexion")),
         );
         return Ok(Err(render(&page)?.into_response()));
     };
@@ -130,17 +125,14 @@ async fn password_setter(
     let page = match state_of_link {
         LinkState::Valid { email, .. } => return Ok(Ok(Setter::Link { token, email })),
         LinkState::PasswordAlreadySet => MessagePage::new(
-            Layout::new(state, visitor, "Mot de passe déjà choisi"),
-            &["Votre mot de passe est déjà choisi. Connectez-vous pour voir vos rapports."],
-            Some(("Se connecter", "/connexion?retour=/rapports")),
+            Layout::new(state, visitor, "first-connection-already-title"),
+            &["first-connection-already"],
+            Some(("common-sign-in", "/connexion?retour=/rapports")),
         ),
         LinkState::Expired => MessagePage::new(
-            Layout::new(state, visitor, "Lien expiré"),
-            &[
-                "Ce lien de première connexion a expiré. Le prochain avis de nouveaux rapports \
-               en contiendra un nouveau ; d'ici là, notre service client peut vous aider.",
-            ],
-            Some(("Retour à l'accueil", "/")),
+            Layout::new(state, visitor, "common-link-expired-title"),
+            &["first-connection-expired"],
+            Some(("common-back-home", "/")),
         )
         .problem(),
         LinkState::Invalid => invalid_link(state, visitor),
@@ -179,12 +171,12 @@ pub(super) fn password_page(
     email: &str,
     error: Option<&'static str>,
 ) -> SetPasswordPage {
-    let title = match error {
-        Some(_) => format!("Erreur – {}", form.heading()),
-        None => form.heading().to_owned(),
-    };
+    let mut layout = Layout::new(state, visitor, form.heading());
+    if error.is_some() {
+        layout.mark_error();
+    }
     SetPasswordPage {
-        layout: Layout::new(state, visitor, &title),
+        layout,
         form,
         email_local: local_part(email),
         email: email.to_owned(),
@@ -267,25 +259,16 @@ pub(super) fn local_part(email: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The message of a refused password.
+/// The message id of a refused password (its text takes `min` and `max`).
 pub fn password_error(problem: PasswordProblem) -> &'static str {
     match problem {
-        PasswordProblem::TooShort => {
-            "Ce mot de passe est trop court : il faut au moins 12 caractères."
-        }
-        PasswordProblem::TooLong => "Ce mot de passe est trop long : 128 caractères au plus.",
-        PasswordProblem::ContainsEmail => {
-            "Ce mot de passe contient votre adresse email : choisissez-en un autre."
-        }
-        PasswordProblem::ContainsLabName => {
-            "Ce mot de passe contient le nom du laboratoire : choisissez-en un autre."
-        }
-        PasswordProblem::Common => {
-            "Ce mot de passe fait partie des plus courants, donc des premiers essayés par les \
-             pirates : choisissez-en un autre."
-        }
-        PasswordProblem::Mismatch => "Les deux saisies ne sont pas identiques.",
-        PasswordProblem::Unchanged => "Le nouveau mot de passe doit être différent de l'actuel.",
+        PasswordProblem::TooShort => "password-too-short",
+        PasswordProblem::TooLong => "password-too-long",
+        PasswordProblem::ContainsEmail => "password-contains-email",
+        PasswordProblem::ContainsLabName => "password-contains-lab",
+        PasswordProblem::Common => "password-common",
+        PasswordProblem::Mismatch => "password-mismatch",
+        PasswordProblem::Unchanged => "password-unchanged",
     }
 }
 
@@ -320,7 +303,7 @@ pub async fn signin_form(
         return Ok(visitor.respond(see_other(&retour)));
     }
     let page = SigninPage {
-        layout: Layout::new(&state, &visitor, "Connexion"),
+        layout: Layout::new(&state, &visitor, "signin-title"),
         email: String::new(),
         retour,
         failed: false,
@@ -355,7 +338,7 @@ pub async fn signin_submit(
         |e| e.normalized().to_owned(),
     );
     let mut page = SigninPage {
-        layout: Layout::new(&state, &visitor, "Erreur – Connexion"),
+        layout: Layout::new(&state, &visitor, "signin-title").as_error(),
         email: echo(&form.email, 254),
         retour: retour.clone(),
         failed: true,

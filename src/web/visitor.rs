@@ -38,6 +38,8 @@ pub enum CookieName {
     Invitation,
     /// An email-change link's token, moved out of the URL.
     EmailChange,
+    /// The language chosen with the switch.
+    Lang,
 }
 
 impl CookieName {
@@ -60,6 +62,8 @@ impl CookieName {
             (CookieName::Invitation, true) => "__Host-dosiport_invitation",
             (CookieName::EmailChange, false) => "dosiport_email_change",
             (CookieName::EmailChange, true) => "__Host-dosiport_email_change",
+            (CookieName::Lang, false) => "dosiport_lang",
+            (CookieName::Lang, true) => "__Host-dosiport_lang",
         }
     }
 }
@@ -76,8 +80,11 @@ pub struct Visitor {
     pub session_hash: Option<String>,
     /// The client's address.
     pub client_addr: String,
-    /// The language the browser prefers, for the emails of new accounts.
+    /// The language of the pages: the one chosen with the switch, else
+    /// the one the browser prefers. New accounts take it for their emails.
     pub lang: Lang,
+    /// The path asked for, where the language switch brings back.
+    pub path: String,
     https: bool,
 }
 
@@ -146,7 +153,8 @@ where
             session: None,
             session_hash: None,
             client_addr,
-            lang: preferred_lang(&parts.headers),
+            lang: lang_of(&parts.headers, https),
+            path: parts.uri.path().to_owned(),
             https,
         };
         match visitor
@@ -172,6 +180,19 @@ where
         }
         Ok(visitor)
     }
+}
+
+/// The language of a request: the one chosen with the switch (a cookie),
+/// else the one the browser prefers.
+pub fn lang_of(headers: &axum::http::HeaderMap, https: bool) -> Lang {
+    let chosen = CookieJar::from_headers(headers)
+        .get(CookieName::Lang.name(https))
+        .and_then(|c| match c.value() {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        });
+    chosen.unwrap_or_else(|| preferred_lang(headers))
 }
 
 /// French unless the browser prefers English (`Accept-Language`, weighed).

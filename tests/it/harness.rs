@@ -208,7 +208,7 @@ impl TestApp {
     pub async fn get_text(&self, path: &str) -> (u16, String) {
         let response = self.get(path).await;
         let status = response.status().as_u16();
-        (status, response.text().await.unwrap())
+        (status, complete(response.text().await.unwrap()))
     }
 
     /// Posts a form with this browser's anti-forgery token.
@@ -219,7 +219,7 @@ impl TestApp {
     pub async fn post_text(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
         let response = self.post(path, fields).await;
         let status = response.status().as_u16();
-        (status, response.text().await.unwrap())
+        (status, complete(response.text().await.unwrap()))
     }
 
     /// A connection to the test's database, whichever it is.
@@ -321,6 +321,15 @@ pub fn cookie(jar: &reqwest::cookie::Jar, url: &str, name: &str) -> Option<Strin
         .unwrap()
         .split("; ")
         .find_map(|pair| pair.strip_prefix(&format!("{name}=")).map(str::to_owned))
+}
+
+/// A page, once checked to hold no message missing from the catalogues.
+pub fn complete(page: String) -> String {
+    assert!(
+        !page.contains(dosiport::i18n::MISSING),
+        "a message is missing from the catalogues: {page}"
+    );
+    page
 }
 
 /// Posts a form the way a browser does: after getting a page so that the

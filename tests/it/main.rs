@@ -12,6 +12,7 @@ mod hostile;
 mod import;
 mod instances;
 mod journey;
+mod languages;
 mod login_change;
 mod mail;
 mod notify;

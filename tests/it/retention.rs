@@ -39,7 +39,7 @@ async fn readers_are_reminded_once_then_reports_and_files_leave() {
     assert_eq!(run.reminders, 1);
     let sent = reminders(&app, "owner@example.org").await;
     assert_eq!(sent.len(), 1);
-    assert!(sent[0].text.contains("01/12/2028"), "{}", sent[0].text);
+    assert!(sent[0].text.contains("1 décembre 2028"), "{}", sent[0].text);
     let run = app.app.retention().run_once().await.unwrap();
     assert_eq!(run.reminders, 0, "once per account and batch");
 

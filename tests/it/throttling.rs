@@ -66,7 +66,7 @@ async fn fifty_parallel_wrong_codes_check_at_most_five() {
         .post_text("/inscription", &[("code", &code), ("number", &number)])
         .await;
     assert_eq!(status, 429);
-    assert!(page.contains("réessayez dans 15 minute(s)"), "{page}");
+    assert!(page.contains("réessayez dans 15 minutes"), "{page}");
 
     // ...which is not long.
     app.clock.advance(Duration::minutes(15));
