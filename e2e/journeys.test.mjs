@@ -29,6 +29,13 @@ const WORDS = {
     forgotten: 'Mot de passe oublié ?',
     cookies: /Activez les cookies/,
     otherLanguage: 'English',
+    pending: /Confirmation en attente/,
+    resend: "Renvoyer l'email de confirmation",
+    replaced: /Lien remplacé/,
+    taken: /déjà un titulaire/,
+    invalid: /Lien non valide/,
+    invitationIntro: /vous donne accès/,
+    emailChanged: /identifiant est désormais/,
   },
   en: {
     locale: 'en-GB',
@@ -49,6 +56,13 @@ const WORDS = {
     forgotten: 'Forgotten your password?',
     cookies: /Please allow cookies/,
     otherLanguage: 'Français',
+    pending: /Confirmation pending/,
+    resend: 'Send the confirmation email again',
+    replaced: /Link replaced/,
+    taken: /already have an owner/,
+    invalid: /Link not valid/,
+    invitationIntro: /gives you access/,
+    emailChanged: /sign-in name is now/,
   },
 };
 
@@ -137,6 +151,92 @@ test('the language switch on every page changes the language and is remembered',
   }
 });
 
+test('registration special pages: pending, replaced link, taken, invalid link', async () => {
+  const portal = await startPortal();
+  try {
+    for (const [lang, w] of Object.entries(WORDS)) {
+      const shot = (name) => `${lang}/${name}`;
+      const open = () => newPage(browser, { locale: w.locale });
+      const { code, report } = portal.codes[lang === 'fr' ? 0 : 1];
+      const email = `special.${lang}@example.org`;
+      const start = async (page, address) => {
+        await page.goto(`${portal.base}/inscription`);
+        await page.fill('#code', code);
+        await page.fill('#number', report);
+        await page.click('main button[type=submit]');
+        await page.fill('#email', address);
+        await page.click('main button[type=submit]');
+      };
+      const page = await open();
+      await start(page, email);
+      await page.check('#certify');
+      await page.click('main button[type=submit]');
+      const first = await latestEmail(portal, email, /http:\/\/\S+\/inscription\/confirmer\?jeton=[\w-]{43}/);
+
+      // The same codes and address again: the confirmation is on its way.
+      await start(page, email);
+      await page.waitForURL('**/inscription/en-cours');
+      assert.match(await page.textContent('main'), w.pending);
+      await checkPage(page, shot('22-registration-pending'));
+      await page.click(`main >> text=${w.resend}`);
+      await page.waitForURL('**/inscription/envoyee');
+
+      // The first link was replaced by the second.
+      const other = await open();
+      await other.goto(first);
+      assert.match(await other.textContent('main'), w.replaced);
+      await checkPage(other, shot('23-link-replaced'));
+      const emails = async () => latestEmail(portal, email, /http:\/\/\S+\/inscription\/confirmer\?jeton=[\w-]{43}/);
+      let second = await emails();
+      for (let i = 0; second === first && i < 50; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        second = await emails();
+      }
+      await other.goto(second);
+      await other.click('main button[type=submit]');
+
+      // Somebody else tries the same codes: the reports already have an owner.
+      const late = await open();
+      await start(late, `someone.else.${lang}@example.org`);
+      assert.match(await late.textContent('main'), w.taken);
+      await checkPage(late, shot('24-registration-taken'));
+
+      await late.goto(`${portal.base}/inscription/confirmer?jeton=not-a-real-token`);
+      assert.match(await late.textContent('main'), w.invalid);
+      await checkPage(late, shot('25-invalid-link'));
+    }
+  } finally {
+    portal.stop();
+  }
+});
+
+test('without JavaScript, registration and sign-in still work', async () => {
+  const portal = await startPortal();
+  try {
+    const page = await newPage(browser, { javaScriptEnabled: false });
+    const { code, report } = portal.codes[2];
+    await page.goto(`${portal.base}/inscription`);
+    await page.fill('#code', code);
+    await page.fill('#number', report);
+    await page.click('main button[type=submit]');
+    await page.fill('#email', 'nojs.demo@example.org');
+    await page.click('main button[type=submit]');
+    await page.check('#certify');
+    await page.click('main button[type=submit]');
+    await page.goto(await latestEmail(portal, 'nojs.demo@example.org', /http:\/\/\S+\/inscription\/confirmer\?jeton=[\w-]{43}/));
+    await page.click('main button[type=submit]');
+    await page.click('main a.button');
+    assert.equal(await page.locator('button.toggle').count(), 0, 'no show-password button without JavaScript');
+    await page.fill('#password', PASSWORD);
+    await page.fill('#confirmation', PASSWORD);
+    await page.click('main form button[type=submit]');
+    await page.waitForURL('**/rapports');
+    assert.ok((await page.locator('tbody tr').count()) > 0);
+  } finally {
+    portal.stop();
+  }
+});
+
 async function mainJourney(portal, open, shot, w) {
   const page = await open();
   const { code, report } = portal.codes[0];
@@ -198,10 +298,27 @@ async function mainJourney(portal, open, shot, w) {
   await page.fill('#delegate-email', 'assistant.demo@example.org');
   await page.click(`main >> text=${w.giveAccess}`);
   assert.match(await page.textContent('main'), w.invited);
+
+  // The invited person opens the link, sees who invites them and creates
+  // an account.
+  const delegate = await open();
+  await delegate.goto(await latestEmail(portal, 'assistant.demo@example.org', /http:\/\/\S+\/invitation\?jeton=[\w-]{43}/));
+  assert.equal(new URL(delegate.url()).search, '', 'the token left the address bar');
+  assert.match(await delegate.textContent('main'), w.invitationIntro);
+  await checkPage(delegate, shot('12-invitation'));
+  await delegate.fill('#password', 'la phrase de passe du délégué');
+  await delegate.fill('#confirmation', 'la phrase de passe du délégué');
+  await delegate.click('main form button[type=submit]');
+  await delegate.waitForURL('**/rapports');
+  assert.equal(await delegate.locator('tbody tr').count(), 2, 'the delegate sees the shared reports');
+
+  await page.reload();
   await page.click(`main >> text=${w.remove}`);
   await checkPage(page, shot('12-remove-access'));
   await page.click('main button[type=submit]');
   assert.match(await page.textContent('main'), w.removed);
+  await delegate.reload();
+  assert.equal(await delegate.locator('tbody tr').count(), 0, 'removed on the next page');
 
   await page.goto(`${portal.base}/compte/mot-de-passe`);
   await checkPage(page, shot('13-change-password'));
@@ -213,11 +330,19 @@ async function mainJourney(portal, open, shot, w) {
 
   await page.goto(`${portal.base}/compte/email`);
   await checkPage(page, shot('14-change-email'));
+  await page.fill('#email', 'radioprotection.demo@example.org');
+  await page.fill('#confirmation', 'radioprotection.demo@example.org');
+  await page.fill('#password', NEW_PASSWORD);
+  await page.click('main form button[type=submit]');
+  await page.goto(await latestEmail(portal, 'radioprotection.demo@example.org', /http:\/\/\S+\/compte\/email\/confirmer\?jeton=[\w-]{43}/));
+  await checkPage(page, shot('14-confirm-new-email'));
+  await page.click('main button[type=submit]');
+  assert.match(await page.textContent('main'), w.emailChanged);
 
   await page.click(`header >> text=${w.signOut}`);
   await page.waitForURL('**/connexion?sortie=1');
   await checkPage(page, shot('15-sign-in'));
-  await page.fill('#email', 'pcr.demo@example.org');
+  await page.fill('#email', 'radioprotection.demo@example.org');
   await page.fill('#password', 'mauvais mot de passe');
   await page.click('main form button[type=submit]');
   assert.match(await page.textContent('.error-summary'), w.wrong);
