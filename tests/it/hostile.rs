@@ -3,7 +3,8 @@
 
 use crate::harness::{TestApp, cookie};
 
-const FORMS: [&str; 15] = [
+/// Every form of the portal (the security suite checks that none is missing).
+pub const FORMS: [&str; 16] = [
     "/connexion",
     "/deconnexion",
     "/inscription",
@@ -18,6 +19,7 @@ const FORMS: [&str; 15] = [
     "/compte/email",
     "/compte/email/confirmer",
     "/compte/delegues",
+    "/compte/delegues/retirer",
     "/invitation",
 ];
 
