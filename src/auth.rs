@@ -3,6 +3,7 @@
 //! every core.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
@@ -37,6 +38,7 @@ fn argon2() -> Result<Argon2<'static>, HashError> {
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
     dummy: Arc<str>,
+    verified: Arc<AtomicU64>,
 }
 
 impl PasswordHasher {
@@ -46,7 +48,15 @@ impl PasswordHasher {
         Ok(Self {
             permits: Arc::new(Semaphore::new(parallel.max(1))),
             dummy: dummy.into(),
+            verified: Arc::new(AtomicU64::new(0)),
         })
+    }
+
+    /// How many passwords were checked against a hash since the start, the
+    /// dummy hash included: what makes a refusal cost the same work
+    /// whatever the account.
+    pub fn verifications(&self) -> u64 {
+        self.verified.load(Ordering::Relaxed)
     }
 
     /// The PHC string of a new password.
@@ -75,6 +85,7 @@ impl PasswordHasher {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| self.dummy.to_string());
         let matched = tokio::task::spawn_blocking(move || verify_now(&password, &phc)).await??;
+        self.verified.fetch_add(1, Ordering::Relaxed);
         Ok(known && matched)
     }
 }
@@ -115,5 +126,24 @@ mod tests {
         assert!(!wrong.await.unwrap());
         let unknown = hasher.verify(Password::new("dummy password for unknown accounts"), None);
         assert!(!unknown.await.unwrap());
+        assert_eq!(hasher.verifications(), 3);
+    }
+
+    #[tokio::test]
+    async fn without_a_hash_the_dummy_is_checked_with_the_same_parameters() {
+        let hasher = PasswordHasher::new(1).unwrap();
+        let real = hasher
+            .hash(Password::new("a real passphrase"))
+            .await
+            .unwrap();
+        let params = |phc: &str| phc.rsplitn(3, '$').nth(2).unwrap().to_owned();
+        assert_eq!(params(&hasher.dummy), params(&real));
+        let before = hasher.verifications();
+        assert!(!hasher.verify(Password::new("x"), None).await.unwrap());
+        assert_eq!(
+            hasher.verifications(),
+            before + 1,
+            "no work for an unknown account"
+        );
     }
 }

@@ -15,9 +15,9 @@ mail-invite-action = Create my access
 mail-invite-personal = These codes are personal: share them only with the person in charge of receiving these reports.
 
 mail-confirm-subject = Confirm your address to receive the control reports
-mail-confirm-intro = You asked to receive the control reports of “{ $recipient }” at this address. To complete your registration, open the link below within { $hours } hours, then click “Confirm”.
+mail-confirm-intro = You asked to receive the control reports of “{ $recipient }” at this address. To complete your registration, open the link below within { $hours } hours, then click “Confirm my registration”.
 mail-confirm-action = Complete my registration
-mail-confirm-after = After that, you will need to enter your codes again. If you did not ask for this, ignore this message: nothing will happen.
+mail-confirm-after = Once that time has passed, you will need to enter your codes again. If you did not ask for this, ignore this message: nothing will happen.
 
 mail-new-subject = { $count ->
     [one] A new control report is available
@@ -66,4 +66,5 @@ mail-email-changed-subject = Your sign-in address was changed
 mail-email-changed-intro = The sign-in name of your account is now { $new }. This address can no longer be used to sign in and will no longer receive our notices.
 mail-email-asked-subject = Request to change your sign-in address
 mail-email-asked-intro = Someone asked for { $new } to become the sign-in name of your account. Nothing changes until the link sent to that new address is opened.
-mail-email-not-you = If this was not you, change your password and tell our customer service.
+mail-email-asked-not-you = If this was not you, change your password and tell our customer service.
+mail-email-changed-not-you = If this was not you, contact our customer service at once: this address no longer gives access to the account.

@@ -15,7 +15,7 @@ mail-invite-action = Créer mon accès
 mail-invite-personal = Ces codes sont personnels : ne les transmettez qu'à la personne chargée de recevoir ces rapports.
 
 mail-confirm-subject = Confirmez votre adresse pour recevoir les rapports de contrôle
-mail-confirm-intro = Vous avez demandé à recevoir les rapports de contrôle de « { $recipient } » à cette adresse. Pour terminer votre inscription, ouvrez le lien ci-dessous dans les { $hours } heures, puis cliquez sur « Confirmer ».
+mail-confirm-intro = Vous avez demandé à recevoir les rapports de contrôle de « { $recipient } » à cette adresse. Pour terminer votre inscription, ouvrez le lien ci-dessous dans les { $hours } heures, puis cliquez sur « Confirmer mon inscription ».
 mail-confirm-action = Finaliser mon inscription
 mail-confirm-after = Passé ce délai, il faudra saisir à nouveau vos codes. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne sera fait.
 
@@ -66,4 +66,5 @@ mail-email-changed-subject = Votre adresse de connexion a été changée
 mail-email-changed-intro = L'identifiant de votre compte est désormais { $new }. Cette adresse-ci ne permet plus de vous connecter et ne recevra plus nos avis.
 mail-email-asked-subject = Demande de changement de votre adresse de connexion
 mail-email-asked-intro = Une demande a été faite pour que { $new } devienne l'identifiant de votre compte. Rien ne change tant que le lien envoyé à cette nouvelle adresse n'est pas ouvert.
-mail-email-not-you = Si ce n'est pas vous, changez votre mot de passe et prévenez notre service client.
+mail-email-asked-not-you = Si ce n'est pas vous, changez votre mot de passe et prévenez notre service client.
+mail-email-changed-not-you = Si ce n'est pas vous, contactez sans attendre notre service client : cette adresse ne permet plus d'accéder au compte.

@@ -684,8 +684,9 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, DbError>;
 
-    /// Queues a reset link for the account with this email, if there is one;
-    /// whether there was.
+    /// Queues a reset link for the account with this email, if there is one,
+    /// and kills its older reset links: only the newest works. Whether there
+    /// was such an account.
     async fn request_reset(&self, email: &str, reset: &NewLink) -> Result<bool, DbError>;
     /// What a reset token allows now.
     async fn reset_link(&self, token_hash: &str, now: DateTime<Utc>) -> Result<LinkState, DbError>;

@@ -102,12 +102,7 @@ impl PostgresStore {
     /// A write transaction holding `lock` until it ends.
     async fn locked_tx(&self, lock: Lock) -> Result<Transaction<'static, Postgres>, DbError> {
         let mut tx = self.write_tx().await?;
-        let (namespace, id) = lock.keys();
-        sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
-            .bind(namespace)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        take_lock(&mut tx, lock).await?;
         Ok(tx)
     }
 
@@ -122,6 +117,17 @@ impl PostgresStore {
                 .await?;
         Ok(account.flatten())
     }
+}
+
+/// Takes `lock` in a transaction, until it ends.
+async fn take_lock(tx: &mut Transaction<'static, Postgres>, lock: Lock) -> Result<(), DbError> {
+    let (namespace, id) = lock.keys();
+    sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+        .bind(namespace)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 fn is_unique_violation(error: &sqlx::Error) -> bool {
@@ -1083,9 +1089,23 @@ impl Store for PostgresStore {
 
     async fn request_reset(&self, email: &str, reset: &NewLink) -> Result<bool, DbError> {
         let mut tx = self.write_tx().await?;
+        let Some(found) = find_account(&mut tx, email).await? else {
+            return Ok(false);
+        };
+        // An account's links change under its lock; its login is read again
+        // once the lock is held, as a login change may have ended meanwhile.
+        take_lock(&mut tx, Lock::Account(found.id)).await?;
         let Some(account) = find_account(&mut tx, email).await? else {
             return Ok(false);
         };
+        sqlx::query(
+            "UPDATE tokens SET revoked_at = $1 WHERE purpose = 'reset' AND account_id = $2
+               AND used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(ts(reset.now))
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
         let token_id: i64 = sqlx::query_scalar(
             "INSERT INTO tokens (hash, purpose, account_id, created_at, expires_at)
              VALUES ($1, 'reset', $2, $3, $4) RETURNING id",
@@ -1262,6 +1282,10 @@ impl Store for PostgresStore {
             }
             DelegateKey::Invitation(id) => withdraw_invitation(&mut tx, owner_id, *id, now).await?,
         };
+        if removed != 1 {
+            // Nothing of this owner's had that key: nothing to record.
+            return Ok(false);
+        }
         let audit = AuditEvent {
             at: now,
             account_id: Some(owner_id),
@@ -1272,7 +1296,7 @@ impl Store for PostgresStore {
         };
         insert_audit(&mut tx, &audit).await?;
         tx.commit().await?;
-        Ok(removed == 1)
+        Ok(true)
     }
 
     async fn invitation(

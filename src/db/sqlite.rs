@@ -838,6 +838,14 @@ impl Store for SqliteStore {
         let Some(account) = account else {
             return Ok(false);
         };
+        sqlx::query(
+            "UPDATE tokens SET revoked_at = ? WHERE purpose = 'reset' AND account_id = ?
+               AND used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(ts(reset.now))
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
         let token_id: i64 = sqlx::query_scalar(
             "INSERT INTO tokens (hash, purpose, account_id, created_at, expires_at)
              VALUES (?, 'reset', ?, ?, ?) RETURNING id",
@@ -1117,6 +1125,10 @@ impl Store for SqliteStore {
             .await?
             .rows_affected(),
         };
+        if removed != 1 {
+            // Nothing of this owner's had that key: nothing to record.
+            return Ok(false);
+        }
         let audit = AuditEvent {
             at: now,
             account_id: Some(owner_id),
@@ -1127,7 +1139,7 @@ impl Store for SqliteStore {
         };
         insert_audit(&mut tx, &audit).await?;
         tx.commit().await?;
-        Ok(removed == 1)
+        Ok(true)
     }
 
     async fn invitation(

@@ -88,7 +88,9 @@ impl View<'_> {
 
     /// A paragraph wrapped for plain text (links are never broken).
     fn wrapped(&self, text: &str) -> String {
-        let options = textwrap::Options::new(76).break_words(false);
+        let options = textwrap::Options::new(76)
+            .break_words(false)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
         textwrap::fill(text, options)
     }
 }
@@ -288,16 +290,24 @@ fn content(mail: &Mail, tr: Tr, c: &MailContext) -> (String, Vec<Block>) {
             ],
         ),
         Mail::EmailChangeNotice { new_email, done } => {
-            let (subject, intro) = if *done {
-                ("mail-email-changed-subject", "mail-email-changed-intro")
+            let (subject, intro, not_you) = if *done {
+                (
+                    "mail-email-changed-subject",
+                    "mail-email-changed-intro",
+                    "mail-email-changed-not-you",
+                )
             } else {
-                ("mail-email-asked-subject", "mail-email-asked-intro")
+                (
+                    "mail-email-asked-subject",
+                    "mail-email-asked-intro",
+                    "mail-email-asked-not-you",
+                )
             };
             (
                 tr.t(subject),
                 vec![
                     Block::Para(tr.t1(intro, "new", new_email.as_str())),
-                    para("mail-email-not-you"),
+                    para(not_you),
                 ],
             )
         }

@@ -19,7 +19,7 @@ const REMEMBERED_DAYS: i64 = 365;
 pub struct LanguageForm {
     #[serde(default)]
     langue: String,
-    retour: Option<String>,
+    page: Option<String>,
 }
 
 /// `POST /langue`: switches to the language asked for, then back to the page.
@@ -44,6 +44,6 @@ pub async fn switch(
             .set_account_lang(session.account_id, lang)
             .await?;
     }
-    let back = safe_return(form.retour.as_deref()).to_owned();
+    let back = safe_return(form.page.as_deref()).to_owned();
     Ok(visitor.respond(see_other(&back)))
 }

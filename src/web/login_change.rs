@@ -30,6 +30,21 @@ struct ChangePage {
     error: Option<&'static str>,
 }
 
+impl ChangePage {
+    /// Whether the error is about the password, not the new address.
+    fn password_refused(&self) -> bool {
+        matches!(
+            self.error,
+            Some("email-change-wrong-password" | "common-too-many-tries")
+        )
+    }
+
+    /// Whether the error is about the new address.
+    fn email_refused(&self) -> bool {
+        self.error.is_some() && !self.password_refused()
+    }
+}
+
 /// The form: the new address twice and the current password.
 pub async fn form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
     let session = match require_full_session(&visitor, "/compte/email") {

@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::visitor::{Visitor, lang_of};
+use super::visitor::{Visitor, csrf_of, lang_of};
 use super::{AppState, ErrorPage, WebError, see_other};
 use crate::domain::Lang;
 use crate::i18n::{ToArg, Tr};
@@ -230,7 +230,10 @@ pub async fn render_errors(
     request: Request,
     next: Next,
 ) -> Response {
-    let tr = Tr::new(lang_of(request.headers(), state.config.is_https()));
+    let https = state.config.is_https();
+    let tr = Tr::new(lang_of(request.headers(), https));
+    // The language switch is offered when the browser keeps cookies.
+    let csrf = csrf_of(request.headers(), https).unwrap_or_default();
     let response = next.run(request).await;
     let Some(page) = error_page_of(&response) else {
         return response;
@@ -243,7 +246,7 @@ pub async fn render_errors(
         contact_email: state.config.lab_contact_email.clone(),
         contact_phone: state.config.lab_contact_phone.clone(),
         signed_in: None,
-        csrf: String::new(),
+        csrf,
         tr,
         path: "/".to_owned(),
     };

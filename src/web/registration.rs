@@ -243,6 +243,19 @@ pub async fn email_submit(
         }
     };
 
+    let recipient = draft.recipient_id.to_string();
+    let checks = [(throttle::EMAILS_PER_RECIPIENT, recipient.as_str())];
+    if throttle::attempt(&state, &checks).await?.is_some() {
+        let page = EmailPage {
+            layout: Layout::new(&state, &visitor, "register-email-title").as_error(),
+            recipient_name: draft.recipient_name,
+            email: echo(&form.email, 254),
+            error: Some(EMAILS_THROTTLED),
+        };
+        let response = visitor.respond(render(&page)?);
+        return Ok((StatusCode::TOO_MANY_REQUESTS, response).into_response());
+    }
+
     let account = state.store.account_by_email(email.normalized()).await?;
     let owner = state
         .store
@@ -280,6 +293,8 @@ pub async fn email_submit(
     };
     Ok(visitor.respond(see_other(next)))
 }
+
+const EMAILS_THROTTLED: &str = "register-emails-throttled";
 
 /// The message id of a refused email address.
 pub fn email_error(e: EmailError) -> &'static str {

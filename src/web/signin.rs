@@ -29,6 +29,21 @@ pub(super) struct SetPasswordPage {
     error: Option<&'static str>,
 }
 
+impl SetPasswordPage {
+    /// Whether the error is about the current password, not the new one.
+    fn current_refused(&self) -> bool {
+        matches!(
+            self.error,
+            Some("password-current-wrong" | "common-too-many-tries")
+        )
+    }
+
+    /// Whether the error is about the new password.
+    fn new_refused(&self) -> bool {
+        self.error.is_some() && !self.current_refused()
+    }
+}
+
 /// The screens that choose a password: they differ only by their words,
 /// their target and whether the current password is asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -40,6 +40,15 @@ pub const CONFIRMATIONS_PER_RECIPIENT: Limit = Limit {
     window_secs: 60 * 60,
 };
 
+/// Addresses typed at the email step of one recipient's registration: the
+/// step tells whether an address has an account (REG-3), so whoever holds
+/// codes must not turn it into a directory of the portal's accounts.
+pub const EMAILS_PER_RECIPIENT: Limit = Limit {
+    name: "emails-recipient",
+    max: 10,
+    window_secs: 60 * 60,
+};
+
 /// Reset links asked from one client address.
 pub const RESETS_PER_ADDRESS: Limit = Limit {
     name: "resets-address",

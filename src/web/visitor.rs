@@ -154,7 +154,7 @@ where
             session_hash: None,
             client_addr,
             lang: lang_of(&parts.headers, https),
-            path: parts.uri.path().to_owned(),
+            path: page_of(parts),
             https,
         };
         match visitor
@@ -179,6 +179,24 @@ where
             visitor.session_hash = visitor.session.as_ref().map(|_| hash);
         }
         Ok(visitor)
+    }
+}
+
+/// The anti-forgery token a request's cookie holds, if well formed.
+pub fn csrf_of(headers: &axum::http::HeaderMap, https: bool) -> Option<String> {
+    let jar = CookieJar::from_headers(headers);
+    let value = jar.get(CookieName::Csrf.name(https))?.value().to_owned();
+    Token::from_received(&value).map(|t| t.expose().to_owned())
+}
+
+/// The page a request shows, to come back to: with its query (filters, a
+/// return target) when it was a GET, as a POST's page is its form's.
+fn page_of(parts: &Parts) -> String {
+    match parts.uri.query() {
+        Some(query) if parts.method == axum::http::Method::GET => {
+            format!("{}?{query}", parts.uri.path())
+        }
+        _ => parts.uri.path().to_owned(),
     }
 }
 

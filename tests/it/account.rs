@@ -335,3 +335,32 @@ async fn reset_mail_only_ever_goes_to_the_stored_address() {
     assert_eq!(emails.len(), before + 1);
     assert_eq!(emails.last().unwrap().to, "pcr@example.org");
 }
+
+#[tokio::test]
+async fn a_wrong_current_password_is_shown_next_to_that_field() {
+    let app = owner().await;
+    let fields = [
+        ("current", "not my password at all"),
+        ("password", NEW_PASSWORD),
+        ("confirmation", NEW_PASSWORD),
+    ];
+    let (status, page) = app.post_text("/compte/mot-de-passe", &fields).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("id=\"current-error\""), "{page}");
+    assert!(page.contains("href=\"#current\""));
+    assert!(!page.contains("id=\"password-error\""));
+
+    let fields = [
+        ("email", "new@example.org"),
+        ("confirmation", "new@example.org"),
+        ("password", "not my password at all"),
+    ];
+    let (status, page) = app.post_text("/compte/email", &fields).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("id=\"password-error\""), "{page}");
+    assert!(!page.contains("id=\"email-error\""));
+    assert!(
+        page.contains("value=\"new@example.org\" autocomplete=\"off\""),
+        "both addresses kept"
+    );
+}

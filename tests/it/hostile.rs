@@ -3,7 +3,8 @@
 
 use crate::harness::{TestApp, cookie};
 
-const FORMS: [&str; 15] = [
+/// Every form of the portal (the security suite checks that none is missing).
+pub const FORMS: [&str; 17] = [
     "/connexion",
     "/deconnexion",
     "/inscription",
@@ -18,7 +19,9 @@ const FORMS: [&str; 15] = [
     "/compte/email",
     "/compte/email/confirmer",
     "/compte/delegues",
+    "/compte/delegues/retirer",
     "/invitation",
+    "/langue",
 ];
 
 async fn snapshot(app: &TestApp) -> Vec<i64> {

@@ -59,10 +59,10 @@ async fn the_switch_brings_back_to_the_page_and_is_remembered() {
         signin.contains("action=\"/langue\""),
         "a switch on the page"
     );
-    assert!(signin.contains("name=\"retour\" value=\"/connexion\""));
+    assert!(signin.contains("name=\"page\" value=\"/connexion\""));
 
     let r = app
-        .post("/langue", &[("langue", "en"), ("retour", "/connexion")])
+        .post("/langue", &[("langue", "en"), ("page", "/connexion")])
         .await;
     assert_eq!(r.url().path(), "/connexion");
     let signin = complete(r.text().await.unwrap());
@@ -80,11 +80,20 @@ async fn the_switch_brings_back_to_the_page_and_is_remembered() {
     assert_eq!((status, lang_of(&missing)), (404, "en"));
     assert!(missing.contains("Page not found"));
 
+    // A page reached with a query comes back with it (a return target,
+    // filters).
+    let (_, signin) = app.get_text("/connexion?retour=/compte").await;
+    assert!(signin.contains("name=\"page\" value=\"/connexion?retour=/compte\""));
     let r = app
-        .post("/langue", &[("langue", "fr"), ("retour", "/")])
+        .post(
+            "/langue",
+            &[("langue", "fr"), ("page", "/connexion?retour=/compte")],
+        )
         .await;
-    let home = complete(r.text().await.unwrap());
-    assert_eq!(lang_of(&home), "fr");
+    assert_eq!(r.url().as_str(), app.url("/connexion?retour=/compte"));
+    let page = complete(r.text().await.unwrap());
+    assert_eq!(lang_of(&page), "fr");
+    assert!(page.contains("name=\"retour\" value=\"/compte\""));
 }
 
 #[tokio::test]
@@ -96,7 +105,7 @@ async fn the_switch_refuses_forgeries_unknown_languages_and_foreign_targets() {
     let forged = app
         .client
         .post(app.url("/langue"))
-        .form(&[("langue", "en"), ("retour", "/")])
+        .form(&[("langue", "en"), ("page", "/")])
         .send()
         .await
         .unwrap();
@@ -104,7 +113,7 @@ async fn the_switch_refuses_forgeries_unknown_languages_and_foreign_targets() {
     assert_eq!(cookie(&app.jar, &app.base, "dosiport_lang"), None);
 
     let (status, _) = app
-        .post_text("/langue", &[("langue", "xx"), ("retour", "/")])
+        .post_text("/langue", &[("langue", "xx"), ("page", "/")])
         .await;
     assert_eq!(status, 400);
     assert_eq!(cookie(&app.jar, &app.base, "dosiport_lang"), None);
@@ -121,7 +130,7 @@ async fn the_switch_refuses_forgeries_unknown_languages_and_foreign_targets() {
         "//evil.example/",
         "/\\evil.example",
     ] {
-        let fields = [("langue", "en"), ("retour", target)];
+        let fields = [("langue", "en"), ("page", target)];
         let r = post_with(&no_redirects, &jar, &app.url("/langue"), &fields).await;
         assert_eq!(r.status().as_u16(), 303);
         let location = r.headers()["location"].to_str().unwrap().to_owned();
@@ -140,7 +149,7 @@ async fn a_signed_in_switch_sends_the_account_its_emails_in_english() {
     app.register_owner(CONTACT, "pcr@example.org", PASSWORD)
         .await;
     let r = app
-        .post("/langue", &[("langue", "en"), ("retour", "/compte")])
+        .post("/langue", &[("langue", "en"), ("page", "/compte")])
         .await;
     assert_eq!(r.url().path(), "/compte");
     assert_eq!(app.text("SELECT lang FROM accounts").await, "en");
@@ -187,7 +196,7 @@ async fn every_page_of_a_signed_in_owner_exists_in_both_languages() {
         assert_eq!(lang_of(&text), "fr", "{path}");
         french.push(text);
     }
-    app.post("/langue", &[("langue", "en"), ("retour", "/")])
+    app.post("/langue", &[("langue", "en"), ("page", "/")])
         .await;
     for (path, french) in pages.iter().zip(french) {
         let (_, english) = app.get_text(path).await;

@@ -19,6 +19,7 @@ mod notify;
 mod registration;
 mod reports;
 mod retention;
+mod security;
 mod signin;
 mod special;
 mod throttling;
