@@ -1,4 +1,5 @@
-//! The command line: `dosiport serve` and `dosiport import`.
+//! The command line: `dosiport serve`, `import`, `purge` and the support
+//! commands under `admin`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +41,9 @@ enum Command {
         /// The manifest; PDF paths in it are relative to its folder.
         manifest: PathBuf,
     },
+    /// Support commands: find people, see where they stand, re-send
+    /// invitations, rotate codes, revoke access, retry emails, API keys.
+    Admin(crate::admin::AdminArgs),
 }
 
 /// Runs the command line; the exit code says whether it worked.
@@ -61,7 +65,14 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { demo } => serve(config, demo).await,
         Command::Import { manifest } => import(config, &manifest).await,
         Command::Purge => purge(config).await,
+        Command::Admin(args) => admin(config, args).await,
     }
+}
+
+async fn admin(config: Config, args: crate::admin::AdminArgs) -> anyhow::Result<ExitCode> {
+    let app = App::open(config, Arc::new(SystemClock)).await?;
+    let status = crate::admin::run(&app, args, &mut std::io::stdout().lock()).await?;
+    Ok(ExitCode::from(status.code()))
 }
 
 async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {

@@ -1,6 +1,7 @@
 //! dosiport: the portal through which a dosimetry laboratory delivers its
 //! control reports to the people its clients authorised to receive them.
 
+pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod cli;
