@@ -1,6 +1,7 @@
 //! The command line: `dosiport serve`, `import`, `purge` and the support
 //! commands under `admin`.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,7 +13,9 @@ use crate::app::App;
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::demo;
-use crate::import::commit::{ImportError, Imported, import_manifest};
+use crate::domain::Lang;
+use crate::import::commit::{ImportError, Imported, import_from};
+use crate::import::progress::{Bar, Lines, Progress};
 
 /// The dosimetry reports portal.
 #[derive(Debug, Parser)]
@@ -110,7 +113,16 @@ async fn purge(config: Config) -> anyhow::Result<ExitCode> {
 async fn import(config: Config, manifest: &std::path::Path) -> anyhow::Result<ExitCode> {
     let app = App::open(config, Arc::new(SystemClock)).await?;
     let started = std::time::Instant::now();
-    match import_manifest(manifest, &app.import_target()).await {
+    // A bar on a terminal; plain lines in a log or a pipe.
+    let progress: Box<dyn Progress> = if std::io::stderr().is_terminal() {
+        Box::new(Bar::on_stderr())
+    } else {
+        Box::new(Lines::new(std::io::stderr()))
+    };
+    let source = manifest.display().to_string();
+    let result = import_from(manifest, &source, &app.import_target(), progress.as_ref()).await;
+    progress.finish();
+    match result {
         Ok(Imported::Published(summary)) => {
             println!(
                 "Imported {} reports ({} already present), {} new recipients invited, {} accounts \
@@ -130,8 +142,8 @@ async fn import(config: Config, manifest: &std::path::Path) -> anyhow::Result<Ex
                 "Batch refused, nothing was imported ({} problem(s)):",
                 lines.len()
             );
-            for line in lines {
-                eprintln!("  {line}");
+            for problem in lines {
+                eprintln!("  {}", problem.message(Lang::Fr));
             }
             return Ok(ExitCode::from(2));
         }

@@ -2,6 +2,7 @@
 //! control reports to the people its clients authorised to receive them.
 
 pub mod admin;
+pub mod api;
 pub mod app;
 pub mod auth;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod domain;
 pub mod import;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod storage;
 pub mod telemetry;
 pub mod web;

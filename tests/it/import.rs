@@ -3,12 +3,13 @@
 
 use std::process::Command;
 
+use dosiport::domain::Lang;
 use dosiport::import::commit::{ImportError, Imported};
 use serde_json::Value;
 
 use crate::harness::{TestApp, corpus};
 
-async fn assert_matches_expected(app: &TestApp, expected: &str) {
+pub async fn assert_matches_expected(app: &TestApp, expected: &str) {
     let expected: Value =
         serde_json::from_slice(&std::fs::read(corpus(expected)).unwrap()).unwrap();
     let pool = app.db().await;
@@ -133,7 +134,7 @@ async fn formula_like_names_are_stored_verbatim() {
 }
 
 /// Every broken batch of the corpus: refused whole, naming row and field.
-const BROKEN: [(&str, &[&str]); 18] = [
+pub const BROKEN: [(&str, &[&str]); 18] = [
     ("png-renamed-pdf", &["rang 2", "file"]),
     ("truncated-pdf", &["rang 3", "file"]),
     ("empty-file", &["rang 1", "file"]),
@@ -163,7 +164,7 @@ const BROKEN: [(&str, &[&str]); 18] = [
     ("conflict-with-basic", &["rang 1", "report_number"]),
 ];
 
-async fn counts(app: &TestApp) -> [i64; 5] {
+pub async fn counts(app: &TestApp) -> [i64; 5] {
     let mut out = [0; 5];
     for (slot, table) in
         out.iter_mut()
@@ -188,9 +189,10 @@ async fn every_broken_batch_is_refused_and_changes_nothing() {
         let result = app
             .import(&corpus(&format!("bad/{case}/manifest.csv")))
             .await;
-        let Err(ImportError::Refused(lines)) = result else {
+        let Err(ImportError::Refused(problems)) = result else {
             panic!("{case}: not refused: {result:?}");
         };
+        let lines: Vec<String> = problems.iter().map(|p| p.message(Lang::Fr)).collect();
         let all = lines.join("\n");
         for needle in expected {
             assert!(

@@ -5,6 +5,7 @@
 
 mod account;
 mod admin;
+mod api;
 mod crash;
 mod delegation;
 mod demo;
@@ -15,6 +16,7 @@ mod instances;
 mod journey;
 mod login_change;
 mod mail;
+mod monitoring;
 mod notify;
 mod registration;
 mod reports;
