@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::demo;
 use crate::domain::Lang;
 use crate::import::commit::{ImportError, Imported, import_from};
-use crate::import::progress::{Bar, Lines, Progress};
+use crate::import::progress::{Bar, Events, Lines, Progress};
 
 /// The dosimetry reports portal.
 #[derive(Debug, Parser)]
@@ -113,9 +113,11 @@ async fn purge(config: Config) -> anyhow::Result<ExitCode> {
 async fn import(config: Config, manifest: &std::path::Path) -> anyhow::Result<ExitCode> {
     let app = App::open(config, Arc::new(SystemClock)).await?;
     let started = std::time::Instant::now();
-    // A bar on a terminal; plain lines in a log or a pipe.
+    // A bar on a terminal; plain lines in a pipe; events among JSON logs.
     let progress: Box<dyn Progress> = if std::io::stderr().is_terminal() {
         Box::new(Bar::on_stderr())
+    } else if crate::telemetry::json_requested() {
+        Box::new(Events::default())
     } else {
         Box::new(Lines::new(std::io::stderr()))
     };
@@ -124,6 +126,13 @@ async fn import(config: Config, manifest: &std::path::Path) -> anyhow::Result<Ex
     progress.finish();
     match result {
         Ok(Imported::Published(summary)) => {
+            tracing::info!(
+                batch_id = summary.batch_id,
+                reports = summary.reports,
+                recipients_invited = summary.recipients_created,
+                accounts_to_notify = summary.accounts_notified,
+                "batch imported"
+            );
             println!(
                 "Imported {} reports ({} already present), {} new recipients invited, {} accounts \
                  to notify, in {:.1} s.",

@@ -119,15 +119,15 @@ impl Progress for Bar {
         let template = if files == 0 {
             "{spinner} {msg} ({elapsed})"
         } else {
-            "{msg:12} [{bar:30}] {pos}/{len} files  {prefix}  ({elapsed})"
+            "{msg:10} [{bar:24}] {pos}/{len} files  {prefix} ({elapsed})"
         };
+        self.bar.set_message(stage.verb());
+        self.bar.set_prefix("");
+        self.bar.set_length(files as u64);
+        self.bar.set_position(0);
         if let Ok(style) = ProgressStyle::with_template(template) {
             self.bar.set_style(style.progress_chars("=> "));
         }
-        self.bar.set_length(files as u64);
-        self.bar.set_position(0);
-        self.bar.set_prefix("");
-        self.bar.set_message(stage.verb());
         if files == 0 {
             self.bar
                 .enable_steady_tick(std::time::Duration::from_millis(120));
@@ -157,17 +157,51 @@ impl Progress for Bar {
     }
 }
 
-/// Plain lines, for a log or a pipe: one when a stage begins, one per
+/// What is worth a line: a stage begins, a tenth of it is done, it ends.
+enum Note {
+    Began(Stage, usize),
+    Step(Tally),
+    Ended(Tally),
+}
+
+/// Picks the notes out of the calls, for [`Lines`] and [`Events`].
+#[derive(Default)]
+struct Cadence {
+    tally: Option<Tally>,
+}
+
+impl Cadence {
+    fn stage(&mut self, stage: Stage, files: usize) -> Vec<Note> {
+        let mut notes: Vec<Note> = self.tally.take().map(Note::Ended).into_iter().collect();
+        notes.push(Note::Began(stage, files));
+        self.tally = Some(Tally::new(stage, files));
+        notes
+    }
+
+    fn advance(&mut self, bytes: u64) -> Option<Note> {
+        let tally = self.tally.as_mut()?;
+        tally.done += 1;
+        tally.bytes += bytes;
+        let step = tally.files.div_ceil(LINES_PER_STAGE).max(1);
+        (tally.done % step == 0 && tally.done < tally.files).then_some(Note::Step(*tally))
+    }
+
+    fn finish(&mut self) -> Option<Note> {
+        self.tally.take().map(Note::Ended)
+    }
+}
+
+/// Plain lines, for a pipe or a file: one when a stage begins, one per
 /// tenth of it, one when it ends.
 pub struct Lines<W: Write + Send> {
-    out: Mutex<(W, Option<Tally>)>,
+    out: Mutex<(W, Cadence)>,
 }
 
 impl<W: Write + Send> Lines<W> {
     /// Lines written to `out`.
     pub fn new(out: W) -> Self {
         Self {
-            out: Mutex::new((out, None)),
+            out: Mutex::new((out, Cadence::default())),
         }
     }
 
@@ -177,61 +211,94 @@ impl<W: Write + Send> Lines<W> {
     }
 }
 
-/// The line closing a stage.
-fn ended(tally: &Tally) -> String {
-    let seconds = tally.started.elapsed().as_secs_f64();
-    if tally.files == 0 {
-        format!("  {} in {seconds:.1} s", tally.stage.done())
-    } else {
-        format!(
-            "  {} {} in {seconds:.1} s",
-            tally.stage.done(),
-            tally.counts()
-        )
+fn line(note: &Note) -> String {
+    match note {
+        Note::Began(stage, 0) => format!("{}…", stage.verb()),
+        Note::Began(stage, files) => format!("{} {files} files…", stage.verb()),
+        Note::Step(tally) => format!("  {}", tally.counts()),
+        Note::Ended(tally) => {
+            let seconds = tally.started.elapsed().as_secs_f64();
+            if tally.files == 0 {
+                format!("  {} in {seconds:.1} s", tally.stage.done())
+            } else {
+                format!(
+                    "  {} {} in {seconds:.1} s",
+                    tally.stage.done(),
+                    tally.counts()
+                )
+            }
+        }
+    }
+}
+
+impl<W: Write + Send> Lines<W> {
+    fn write(&self, notes: impl FnOnce(&mut Cadence) -> Vec<Note>) {
+        let Ok(mut guard) = self.out.lock() else {
+            return;
+        };
+        let (out, cadence) = &mut *guard;
+        for note in notes(cadence) {
+            let _ = writeln!(out, "{}", line(&note));
+        }
+        let _ = out.flush();
     }
 }
 
 impl<W: Write + Send> Progress for Lines<W> {
     fn stage(&self, stage: Stage, files: usize) {
-        let Ok(mut guard) = self.out.lock() else {
-            return;
-        };
-        let (out, tally) = &mut *guard;
-        if let Some(previous) = tally.take() {
-            let _ = writeln!(out, "{}", ended(&previous));
-        }
-        let _ = if files == 0 {
-            writeln!(out, "{}…", stage.verb())
-        } else {
-            writeln!(out, "{} {files} files…", stage.verb())
-        };
-        *tally = Some(Tally::new(stage, files));
+        self.write(|c| c.stage(stage, files));
     }
 
     fn advance(&self, bytes: u64) {
-        let Ok(mut guard) = self.out.lock() else {
-            return;
-        };
-        let (out, tally) = &mut *guard;
-        let Some(tally) = tally.as_mut() else {
-            return;
-        };
-        tally.done += 1;
-        tally.bytes += bytes;
-        let step = tally.files.div_ceil(LINES_PER_STAGE).max(1);
-        if tally.done % step == 0 && tally.done < tally.files {
-            let _ = writeln!(out, "  {}", tally.counts());
-        }
+        self.write(|c| c.advance(bytes).into_iter().collect());
     }
 
     fn finish(&self) {
-        if let Ok(mut guard) = self.out.lock() {
-            let (out, tally) = &mut *guard;
-            if let Some(last) = tally.take() {
-                let _ = writeln!(out, "{}", ended(&last));
+        self.write(|c| c.finish().into_iter().collect());
+    }
+}
+
+/// The same notes as [`Lines`], as log events: what a JSON log gets, so
+/// that every line of it stays JSON.
+#[derive(Default)]
+pub struct Events {
+    cadence: Mutex<Cadence>,
+}
+
+impl Events {
+    fn log(&self, notes: impl FnOnce(&mut Cadence) -> Vec<Note>) {
+        let Ok(mut cadence) = self.cadence.lock() else {
+            return;
+        };
+        for note in notes(&mut cadence) {
+            match note {
+                Note::Began(stage, files) => {
+                    tracing::info!(stage = stage.verb(), files, "import stage begins");
+                }
+                Note::Step(t) | Note::Ended(t) => tracing::info!(
+                    stage = t.stage.verb(),
+                    done = t.done,
+                    files = t.files,
+                    bytes = t.bytes,
+                    seconds = t.started.elapsed().as_secs_f64(),
+                    "import progress"
+                ),
             }
-            let _ = out.flush();
         }
+    }
+}
+
+impl Progress for Events {
+    fn stage(&self, stage: Stage, files: usize) {
+        self.log(|c| c.stage(stage, files));
+    }
+
+    fn advance(&self, bytes: u64) {
+        self.log(|c| c.advance(bytes).into_iter().collect());
+    }
+
+    fn finish(&self) {
+        self.log(|c| c.finish().into_iter().collect());
     }
 }
 

@@ -348,7 +348,7 @@ pub async fn post_with(
     client.post(url).form(&form).send().await.unwrap()
 }
 
-fn parse_email(file: &Path) -> Email {
+pub fn parse_email(file: &Path) -> Email {
     let raw = std::fs::read(file).unwrap();
     let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
     let to = match message.to().and_then(|a| a.first()) {

@@ -299,3 +299,91 @@ fn the_command_exits_non_zero_with_one_line_per_bad_row() {
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stdout).contains("Nothing to import"));
 }
+
+#[test]
+fn the_command_shows_progress_as_lines_in_a_pipe_and_as_a_bar_on_a_terminal() {
+    let manifest = corpus("basic/manifest.csv");
+    let data = tempfile::tempdir().unwrap();
+    let piped = Command::new(env!("CARGO_BIN_EXE_dosiport"))
+        .arg("import")
+        .arg(&manifest)
+        .env("DOSIPORT_DATA_DIR", data.path())
+        .env("RUST_LOG", "warn")
+        .current_dir(data.path())
+        .output()
+        .unwrap();
+    assert!(piped.status.success());
+    let stderr = String::from_utf8_lossy(&piped.stderr);
+    for line in [
+        "Checking 41 files…",
+        "  checked 41/41 files, 325.12 KiB, ",
+        "Storing 41 files…",
+        "  stored 41/41 files, 325.12 KiB, ",
+        "Committing…",
+        "  committed in ",
+    ] {
+        assert!(
+            stderr.lines().any(|l| l.starts_with(line)),
+            "{line:?} in\n{stderr}"
+        );
+    }
+    let stdout = String::from_utf8_lossy(&piped.stdout);
+    assert!(
+        stdout.starts_with(
+            "Imported 41 reports (0 already present), 10 new recipients invited, \
+             0 accounts to notify, in "
+        ),
+        "{stdout}"
+    );
+
+    // Among JSON logs, progress is logged as events: every line stays JSON.
+    let data = tempfile::tempdir().unwrap();
+    let logged = Command::new(env!("CARGO_BIN_EXE_dosiport"))
+        .arg("import")
+        .arg(&manifest)
+        .env("DOSIPORT_DATA_DIR", data.path())
+        .env("DOSIPORT_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .current_dir(data.path())
+        .output()
+        .unwrap();
+    assert!(logged.status.success());
+    let events: Vec<Value> = String::from_utf8_lossy(&logged.stderr)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let progress = events
+        .iter()
+        .filter(|e| e["fields"]["message"] == "import progress")
+        .count();
+    assert!(progress >= 3, "{events:?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["fields"]["message"] == "batch imported" && e["fields"]["reports"] == 41)
+    );
+
+    // script(1) runs the command on a pseudo-terminal: a bar is drawn
+    // instead of the lines.
+    let data = tempfile::tempdir().unwrap();
+    let command = format!(
+        "{} import {}",
+        env!("CARGO_BIN_EXE_dosiport"),
+        manifest.display()
+    );
+    let on_terminal = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("DOSIPORT_DATA_DIR", data.path())
+        .env("RUST_LOG", "warn")
+        .current_dir(data.path())
+        .output()
+        .unwrap();
+    assert!(on_terminal.status.success());
+    let shown = String::from_utf8_lossy(&on_terminal.stdout);
+    assert!(
+        shown.contains("/41 files") && shown.contains("Checking "),
+        "{shown}"
+    );
+    assert!(!shown.contains("Checking 41 files…"), "{shown}");
+    assert!(shown.contains("Imported 41 reports"), "{shown}");
+}

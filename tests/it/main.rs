@@ -15,6 +15,7 @@ mod import;
 mod instances;
 mod journey;
 mod login_change;
+mod logs;
 mod mail;
 mod monitoring;
 mod notify;
