@@ -72,33 +72,38 @@ impl ImportResult {
     }
 }
 
+/// Registers a new metric with the registry.
+fn register<M>(
+    registry: &Registry,
+    metric: Result<M, prometheus::Error>,
+) -> Result<M, prometheus::Error>
+where
+    M: prometheus::core::Collector + Clone + 'static,
+{
+    let metric = metric?;
+    registry.register(Box::new(metric.clone()))?;
+    Ok(metric)
+}
+
 impl Metrics {
     /// A fresh set of metrics, all at zero.
     pub fn new() -> Result<Self, MetricsError> {
         let registry = Registry::new();
-        let counters = |name: &str, help: &str, labels: &[&str]| {
-            let vec = IntCounterVec::new(Opts::new(name, help), labels)?;
-            registry.register(Box::new(vec.clone()))?;
-            Ok::<_, prometheus::Error>(vec)
+        let counters = |name, help, labels| {
+            register(&registry, IntCounterVec::new(Opts::new(name, help), labels))
         };
-        let counter = |name: &str, help: &str| {
-            let counter = IntCounter::new(name, help)?;
-            registry.register(Box::new(counter.clone()))?;
-            Ok::<_, prometheus::Error>(counter)
-        };
-        let gauge = |name: &str, help: &str| {
-            let gauge = IntGauge::new(name, help)?;
-            registry.register(Box::new(gauge.clone()))?;
-            Ok::<_, prometheus::Error>(gauge)
-        };
-        let latency = HistogramVec::new(
-            HistogramOpts::new(
-                "dosiport_http_request_duration_seconds",
-                "Time to answer HTTP requests, by method and route template.",
+        let counter = |name, help| register(&registry, IntCounter::new(name, help));
+        let gauge = |name, help| register(&registry, IntGauge::new(name, help));
+        let latency = register(
+            &registry,
+            HistogramVec::new(
+                HistogramOpts::new(
+                    "dosiport_http_request_duration_seconds",
+                    "Time to answer HTTP requests, by method and route template.",
+                ),
+                &["method", "route"],
             ),
-            &["method", "route"],
         )?;
-        registry.register(Box::new(latency.clone()))?;
 
         let inner = Inner {
             requests: counters(

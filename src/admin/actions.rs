@@ -75,27 +75,12 @@ pub(super) async fn new_code(
         actor: actor.to_owned(),
     };
     let outcome = app.state.store.replace_security_code(&replacement).await?;
-    let (invited, links_ended) = match outcome {
-        CodeOutcome::Replaced {
-            invited,
-            links_ended,
-        } => (invited, links_ended),
-        CodeOutcome::Owned { owner_email } => {
-            let message = format!(
-                "{} is already registered by {owner_email}: there is nothing to invite to. \
-                 Its owner can give others access as delegates.",
-                typed.trim()
-            );
-            return Ok(Outcome::failed(Status::Refused, "has_owner", message));
-        }
-        CodeOutcome::NoReport => {
-            let message = format!(
-                "{} has no report left to name in an invitation: import one first.",
-                typed.trim()
-            );
-            return Ok(Outcome::failed(Status::Refused, "no_report", message));
-        }
-        CodeOutcome::NotFound => return Ok(unknown_recipient(typed)),
+    let CodeOutcome::Replaced {
+        invited,
+        links_ended,
+    } = outcome
+    else {
+        return Ok(code_refused(outcome, typed));
     };
     tracing::info!(recipient_id = id, event, "security code replaced");
     let delivery = deliver(app).await?;
@@ -126,6 +111,26 @@ pub(super) async fn new_code(
         "emails": delivery,
     });
     Ok(Outcome::done(out, json))
+}
+
+/// Why no code was replaced.
+fn code_refused(outcome: CodeOutcome, typed: &str) -> Outcome {
+    let typed = typed.trim();
+    match outcome {
+        CodeOutcome::Owned { owner_email } => {
+            let message = format!(
+                "{typed} is already registered by {owner_email}: there is nothing to invite to. \
+                 Its owner can give others access as delegates."
+            );
+            Outcome::failed(Status::Refused, "has_owner", message)
+        }
+        CodeOutcome::NoReport => {
+            let message =
+                format!("{typed} has no report left to name in an invitation: import one first.");
+            Outcome::failed(Status::Refused, "no_report", message)
+        }
+        CodeOutcome::NotFound | CodeOutcome::Replaced { .. } => unknown_recipient(typed),
+    }
 }
 
 /// `admin revoke`.

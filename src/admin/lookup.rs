@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::text::{self, time};
 use super::{Outcome, Status};
 use crate::app::App;
-use crate::db::{AuditSubject, DbError, RecipientRecord, SearchTerm};
+use crate::db::{AccountRecord, AuditEntry, AuditSubject, DbError, RecipientRecord, SearchTerm};
 use crate::domain::Email;
 
 /// Audit entries shown with an account or a recipient.
@@ -168,7 +168,7 @@ fn recipient_text(
     record: &RecipientRecord,
     state: RegistrationState,
     delegates: &[Delegate],
-    audit: &[crate::db::AuditEntry],
+    audit: &[AuditEntry],
 ) -> String {
     let r = &record.summary;
     let mut out = String::new();
@@ -250,6 +250,32 @@ pub(super) async fn account(app: &App, typed: &str) -> Result<Outcome, DbError> 
         .audit_trail(AuditSubject::Account(id), AUDIT_LINES)
         .await?;
 
+    let out = account_text(
+        app,
+        &record,
+        &access,
+        &delegation.granted_by,
+        &delegates,
+        &audit,
+    );
+    let json = serde_json::json!({
+        "account": record,
+        "access": access,
+        "granted_by": delegation.granted_by,
+        "delegates": delegates,
+        "audit": audit,
+    });
+    Ok(Outcome::done(out, json))
+}
+
+fn account_text(
+    app: &App,
+    record: &AccountRecord,
+    access: &[Access],
+    granted_by: &[String],
+    delegates: &[Delegate],
+    audit: &[AuditEntry],
+) -> String {
     let mut out = String::new();
     let a = &record.summary;
     let _ = writeln!(out, "Account {}", a.email);
@@ -264,27 +290,16 @@ pub(super) async fn account(app: &App, typed: &str) -> Result<Outcome, DbError> 
     let _ = writeln!(out, "  sessions:     {} open", record.live_sessions);
     let _ = writeln!(out, "  downloads:    {}", record.downloads);
     let _ = writeln!(out, "Access ({} recipient(s)):", access.len());
-    for r in &access {
+    for r in access {
         let how = if r.owned { "owner" } else { "delegate" };
         let _ = writeln!(out, "  {}  {}  ({how})", r.code, r.name);
     }
-    let _ = writeln!(
-        out,
-        "  granted by:   {}",
-        text::list(&delegation.granted_by)
-    );
+    let _ = writeln!(out, "  granted by:   {}", text::list(granted_by));
     let shown: Vec<String> = delegates.iter().map(Delegate::label).collect();
     let _ = writeln!(out, "  delegates:    {}", text::list(&shown));
-    text::audit(app, &mut out, &audit);
+    text::audit(app, &mut out, audit);
 
-    let json = serde_json::json!({
-        "account": record,
-        "access": access,
-        "granted_by": delegation.granted_by,
-        "delegates": delegates,
-        "audit": audit,
-    });
-    Ok(Outcome::done(out, json))
+    out
 }
 
 /// The answer to a login that is no email address.

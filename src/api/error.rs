@@ -72,9 +72,10 @@ struct ErrorBody {
     problems: Option<Vec<ProblemBody>>,
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, error, message) = match &self {
+impl ApiError {
+    /// The status, the stable code and the sentence of an error.
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -125,26 +126,35 @@ impl IntoResponse for ApiError {
                         .to_owned(),
                 )
             }
+        }
+    }
+
+    /// The problems of a refused batch, in the client's language.
+    fn problems(&self) -> Option<Vec<ProblemBody>> {
+        let ApiError::Refused { problems, lang } = self else {
+            return None;
         };
-        let problems = match &self {
-            ApiError::Refused { problems, lang } => Some(
-                problems
-                    .iter()
-                    .map(|p| ProblemBody {
-                        row: p.row,
-                        line: p.line,
-                        field: p.field,
-                        code: p.code(),
-                        message: p.message(*lang),
-                    })
-                    .collect(),
-            ),
-            _ => None,
-        };
+        let bodies = problems
+            .iter()
+            .map(|p| ProblemBody {
+                row: p.row,
+                line: p.line,
+                field: p.field,
+                code: p.code(),
+                message: p.message(*lang),
+            })
+            .collect();
+        Some(bodies)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, error, message) = self.parts();
         let body = ErrorBody {
             error,
             message,
-            problems,
+            problems: self.problems(),
         };
         let mut response = (status, Json(body)).into_response();
         let headers = response.headers_mut();

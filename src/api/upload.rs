@@ -54,7 +54,8 @@ pub async fn receive(
         match field.name() {
             Some("manifest") if manifest.is_none() => {
                 let path = folder.path().join(MANIFEST_NAME);
-                written += save(field, &path, limit - written.min(limit), limit_mib).await?;
+                let room = limit - written.min(limit);
+                written += save(field, &path, room, limit_mib).await?;
                 manifest = Some(path);
             }
             Some("manifest") => {
@@ -69,13 +70,8 @@ pub async fn receive(
                         "A batch holds {MAX_FILES} files at most; split it."
                     )));
                 }
-                let path = folder.path().join(file_path(field.file_name())?);
-                if let Some(parent) = path.parent() {
-                    tokio::fs::create_dir_all(parent)
-                        .await
-                        .map_err(|_| clash(field.file_name()))?;
-                }
-                written += save(field, &path, limit - written.min(limit), limit_mib).await?;
+                let room = limit - written.min(limit);
+                written += save_file(field, folder.path(), room, limit_mib).await?;
             }
             other => {
                 let name = other.map(shown).unwrap_or_default();
@@ -94,6 +90,22 @@ pub async fn receive(
         _folder: folder,
         manifest,
     })
+}
+
+/// Streams a `files` part to its path in the batch's folder; its size.
+async fn save_file(
+    field: Field<'_>,
+    folder: &Path,
+    room: u64,
+    limit_mib: u64,
+) -> Result<u64, ApiError> {
+    let path = folder.join(file_path(field.file_name())?);
+    if let Some(parent) = path.parent() {
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|_| clash(field.file_name()))?;
+    }
+    save(field, &path, room, limit_mib).await
 }
 
 /// Streams one part to a new file; its size. Refused beyond `room` bytes.
@@ -214,6 +226,26 @@ pub fn remove_stale_uploads(uploads: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_uploads_older_than_a_day_are_removed() {
+        let uploads = tempfile::tempdir().unwrap();
+        let (old, fresh) = (
+            uploads.path().join("batch-old"),
+            uploads.path().join("batch-new"),
+        );
+        std::fs::create_dir_all(old.join("pdf")).unwrap();
+        std::fs::create_dir(&fresh).unwrap();
+        let two_days_ago = SystemTime::now() - 2 * STALE_AFTER;
+        std::fs::File::open(&old)
+            .unwrap()
+            .set_modified(two_days_ago)
+            .unwrap();
+
+        remove_stale_uploads(uploads.path());
+        assert!(!old.exists());
+        assert!(fresh.exists());
+    }
 
     #[test]
     fn file_names_must_stay_inside_the_batch() {
