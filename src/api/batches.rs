@@ -111,7 +111,11 @@ pub async fn create(
             };
             Ok((StatusCode::OK, Json(body)).into_response())
         }
-        Err(ImportError::Refused(problems)) => Err(ApiError::Refused { problems, lang }),
+        Err(ImportError::Refused(problems)) => {
+            let problems_found = problems.len();
+            tracing::info!(key = %key.name, problems_found, "batch refused through the API");
+            Err(ApiError::Refused { problems, lang })
+        }
         Err(e) => Err(ApiError::Internal(e.to_string())),
     }
 }

@@ -20,6 +20,8 @@ const MANIFEST_NAME: &str = ".dosiport-manifest.csv";
 const MAX_FILES: usize = 100_000;
 /// Longest path of a `files` part, in bytes.
 const MAX_PATH: usize = 1024;
+/// Bytes gathered before each write to disk.
+const WRITE_BUFFER: usize = 1024 * 1024;
 /// Uploads left by a process that stopped are removed after this.
 const STALE_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -116,7 +118,7 @@ async fn save(
     limit_mib: u64,
 ) -> Result<u64, ApiError> {
     let name = field.file_name().map(str::to_owned);
-    let mut file = tokio::fs::OpenOptions::new()
+    let file = tokio::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
@@ -128,6 +130,8 @@ async fn save(
             )),
             _ => clash(name.as_deref()),
         })?;
+    // Chunks arrive a few KiB at a time: written in larger blocks.
+    let mut file = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file);
     let mut size = 0_u64;
     while let Some(chunk) = field.chunk().await.map_err(|e| body_error(&e, limit_mib))? {
         size += chunk.len() as u64;
