@@ -16,6 +16,7 @@ use crate::import::commit::ImportTarget;
 use crate::mail::render::MailContext;
 use crate::mail::sender::Mailer;
 use crate::mail::transport::{Sender, Transport};
+use crate::metrics::Metrics;
 use crate::storage::FileStore;
 use crate::web::{self, AppState};
 
@@ -43,6 +44,7 @@ impl App {
         let transport =
             Transport::from_setting(&config.mail).context("reading the mail setting")?;
         let mail_wake = Arc::new(Notify::new());
+        let metrics = Metrics::new()?;
 
         let mailer = Mailer {
             store: store.clone(),
@@ -54,6 +56,7 @@ impl App {
             clock: clock.clone(),
             wake: mail_wake.clone(),
             lease_secs: config.mail_lease_seconds,
+            metrics: metrics.clone(),
         };
         let state = AppState {
             config: Arc::new(config),
@@ -62,21 +65,14 @@ impl App {
             clock,
             hasher: PasswordHasher::new(PARALLEL_HASHES)?,
             mail_wake,
+            metrics,
         };
         Ok(Self { state, mailer })
     }
 
     /// Where an import run now goes.
     pub fn import_target(&self) -> ImportTarget<'_> {
-        ImportTarget {
-            store: self.state.store.as_ref(),
-            files: &self.state.files,
-            now: self.state.clock.now(),
-            timezone: self.state.config.timezone,
-            retention_months: self.state.config.retention_months,
-            first_connection_days: self.state.config.first_connection_days,
-            lang: crate::domain::Lang::Fr,
-        }
+        import_target(&self.state)
     }
 
     /// The retention work, as of the application's clock.
@@ -91,7 +87,21 @@ impl App {
 
     /// Serves the portal on a bound listener, with the outbox sender running
     /// beside it, until the future is dropped or the process is stopped.
+    /// The metrics address, if set, is served too.
     pub async fn serve(self, listener: TcpListener) -> anyhow::Result<()> {
+        if let Some(address) = self.state.config.metrics_listen {
+            let metrics = TcpListener::bind(address)
+                .await
+                .with_context(|| format!("listening for metrics on {address}"))?;
+            let service = web::metrics_router(self.state.clone());
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(metrics, service).await {
+                    tracing::error!(error = %e, "metrics address stopped");
+                }
+            });
+        }
+        let uploads = self.state.config.data_dir.join("uploads");
+        tokio::task::spawn_blocking(move || crate::api::remove_stale_uploads(&uploads));
         tokio::spawn(self.mailer.clone().run());
         let wake = self.state.mail_wake.clone();
         tokio::spawn(crate::jobs::retention::run_forever(
@@ -103,6 +113,19 @@ impl App {
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("serving HTTP")
+    }
+}
+
+/// Where an import run now goes, with what handlers use.
+pub fn import_target(state: &AppState) -> ImportTarget<'_> {
+    ImportTarget {
+        store: state.store.as_ref(),
+        files: &state.files,
+        now: state.clock.now(),
+        timezone: state.config.timezone,
+        retention_months: state.config.retention_months,
+        first_connection_days: state.config.first_connection_days,
+        metrics: &state.metrics,
     }
 }
 

@@ -1,5 +1,7 @@
-//! The command line: `dosiport serve` and `dosiport import`.
+//! The command line: `dosiport serve`, `import`, `purge` and the support
+//! commands under `admin`.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -11,7 +13,9 @@ use crate::app::App;
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::demo;
-use crate::import::commit::{ImportError, Imported, import_manifest};
+use crate::domain::Lang;
+use crate::import::commit::{ImportError, Imported, import_from};
+use crate::import::progress::{Bar, Events, Lines, Progress};
 
 /// The dosimetry reports portal.
 #[derive(Debug, Parser)]
@@ -40,6 +44,9 @@ enum Command {
         /// The manifest; PDF paths in it are relative to its folder.
         manifest: PathBuf,
     },
+    /// Support commands: find people, see where they stand, re-send
+    /// invitations, rotate codes, revoke access, retry emails, API keys.
+    Admin(crate::admin::AdminArgs),
 }
 
 /// Runs the command line; the exit code says whether it worked.
@@ -61,7 +68,14 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { demo } => serve(config, demo).await,
         Command::Import { manifest } => import(config, &manifest).await,
         Command::Purge => purge(config).await,
+        Command::Admin(args) => admin(config, args).await,
     }
+}
+
+async fn admin(config: Config, args: crate::admin::AdminArgs) -> anyhow::Result<ExitCode> {
+    let app = App::open(config, Arc::new(SystemClock)).await?;
+    let status = crate::admin::run(&app, args, &mut std::io::stdout().lock()).await?;
+    Ok(ExitCode::from(status.code()))
 }
 
 async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {
@@ -99,8 +113,26 @@ async fn purge(config: Config) -> anyhow::Result<ExitCode> {
 async fn import(config: Config, manifest: &std::path::Path) -> anyhow::Result<ExitCode> {
     let app = App::open(config, Arc::new(SystemClock)).await?;
     let started = std::time::Instant::now();
-    match import_manifest(manifest, &app.import_target()).await {
+    // A bar on a terminal; plain lines in a pipe; events among JSON logs.
+    let progress: Box<dyn Progress> = if std::io::stderr().is_terminal() {
+        Box::new(Bar::on_stderr())
+    } else if crate::telemetry::json_requested() {
+        Box::new(Events::default())
+    } else {
+        Box::new(Lines::new(std::io::stderr()))
+    };
+    let source = manifest.display().to_string();
+    let result = import_from(manifest, &source, &app.import_target(), progress.as_ref()).await;
+    progress.finish();
+    match result {
         Ok(Imported::Published(summary)) => {
+            tracing::info!(
+                batch_id = summary.batch_id,
+                reports = summary.reports,
+                recipients_invited = summary.recipients_created,
+                accounts_to_notify = summary.accounts_notified,
+                "batch imported"
+            );
             println!(
                 "Imported {} reports ({} already present), {} new recipients invited, {} accounts \
                  to notify, in {:.1} s.",
@@ -119,8 +151,8 @@ async fn import(config: Config, manifest: &std::path::Path) -> anyhow::Result<Ex
                 "Batch refused, nothing was imported ({} problem(s)):",
                 lines.len()
             );
-            for line in lines {
-                eprintln!("  {line}");
+            for problem in lines {
+                eprintln!("  {}", problem.message(Lang::Fr));
             }
             return Ok(ExitCode::from(2));
         }

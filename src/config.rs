@@ -63,6 +63,8 @@ struct Raw {
     reminder_days: Option<i64>,
     mail_lease_seconds: Option<i64>,
     trust_forwarded_for: Option<bool>,
+    metrics_listen: Option<String>,
+    api_batch_limit_mib: Option<i64>,
 }
 
 /// The settings the portal runs with.
@@ -110,6 +112,11 @@ pub struct Config {
     /// Whether a reverse proxy in front sets `X-Forwarded-For` (only then
     /// may its last entry name the client).
     pub trust_forwarded_for: bool,
+    /// A second address serving `/metrics` (and the health checks) to the
+    /// monitoring only; none by default, so that metrics are never public.
+    pub metrics_listen: Option<SocketAddr>,
+    /// Largest batch the ingest API accepts, manifest and PDFs together.
+    pub api_batch_limit_mib: u64,
 }
 
 impl Config {
@@ -214,6 +221,14 @@ impl Config {
             reminder_days: raw.reminder_days.unwrap_or(30).clamp(0, 366),
             mail_lease_seconds: bounded("mail_lease_seconds", raw.mail_lease_seconds, 300, 3600)?,
             trust_forwarded_for: raw.trust_forwarded_for.unwrap_or(false),
+            metrics_listen: parse_metrics_listen(raw.metrics_listen.as_deref(), listen)?,
+            api_batch_limit_mib: u64::try_from(bounded(
+                "api_batch_limit_mib",
+                raw.api_batch_limit_mib,
+                4096,
+                1024 * 1024,
+            )?)
+            .unwrap_or(4096),
         })
     }
 }
@@ -250,6 +265,7 @@ fn apply_env(raw: &mut Raw, var: impl Fn(&str) -> Option<String>) -> Result<(), 
     set(&mut raw.lab_contact_phone, "LAB_CONTACT_PHONE");
     set(&mut raw.mail_from, "MAIL_FROM");
     set(&mut raw.timezone, "TIMEZONE");
+    set(&mut raw.metrics_listen, "METRICS_LISTEN");
     let number = |name: &'static str| -> Result<Option<i64>, ConfigError> {
         text(name)
             .map(|v| {
@@ -267,6 +283,7 @@ fn apply_env(raw: &mut Raw, var: impl Fn(&str) -> Option<String>) -> Result<(), 
     raw.max_delegates = number("MAX_DELEGATES")?.or(raw.max_delegates);
     raw.reminder_days = number("REMINDER_DAYS")?.or(raw.reminder_days);
     raw.mail_lease_seconds = number("MAIL_LEASE_SECONDS")?.or(raw.mail_lease_seconds);
+    raw.api_batch_limit_mib = number("API_BATCH_LIMIT_MIB")?.or(raw.api_batch_limit_mib);
     if let Some(value) = text("TRUST_FORWARDED_FOR") {
         raw.trust_forwarded_for = Some(matches!(value.trim(), "1" | "true" | "yes"));
     }
@@ -300,6 +317,28 @@ fn parse_public_url(value: Option<String>, listen: SocketAddr) -> Result<Url, Co
         });
     }
     Ok(url)
+}
+
+/// The metrics address: empty or absent for none; never the portal's own
+/// address, whose requests anyone may send.
+fn parse_metrics_listen(
+    value: Option<&str>,
+    listen: SocketAddr,
+) -> Result<Option<SocketAddr>, ConfigError> {
+    let Some(text) = value.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let address: SocketAddr = text.parse().map_err(|_| ConfigError::Invalid {
+        setting: "metrics_listen",
+        message: format!("{text:?} is not an address such as 127.0.0.1:9464"),
+    })?;
+    if address == listen {
+        return Err(ConfigError::Invalid {
+            setting: "metrics_listen",
+            message: "must differ from listen, so that metrics stay private".to_owned(),
+        });
+    }
+    Ok(Some(address))
 }
 
 fn parse_timezone(name: &str) -> Result<chrono_tz::Tz, ConfigError> {
@@ -340,6 +379,27 @@ mod tests {
         assert_eq!(config.mail, "dir:./dosiport-data/outbox");
         assert_eq!(config.storage, "./dosiport-data/reports");
         assert_eq!(config.confirmation_hours, 48);
+        assert_eq!(config.metrics_listen, None);
+        assert_eq!(config.api_batch_limit_mib, 4096);
+    }
+
+    #[test]
+    fn metrics_listen_on_their_own_address_only() {
+        let raw = |value: &str| Raw {
+            metrics_listen: Some(value.to_owned()),
+            ..Raw::default()
+        };
+        let config = Config::from_raw(raw("127.0.0.1:9464")).unwrap();
+        assert_eq!(
+            config.metrics_listen,
+            Some("127.0.0.1:9464".parse().unwrap())
+        );
+        assert_eq!(Config::from_raw(raw("")).unwrap().metrics_listen, None);
+        assert!(
+            Config::from_raw(raw("127.0.0.1:8080")).is_err(),
+            "the portal's address"
+        );
+        assert!(Config::from_raw(raw("localhost")).is_err());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! dosiport: the portal through which a dosimetry laboratory delivers its
 //! control reports to the people its clients authorised to receive them.
 
+pub mod admin;
+pub mod api;
 pub mod app;
 pub mod auth;
 pub mod cli;
@@ -13,6 +15,7 @@ pub mod i18n;
 pub mod import;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod storage;
 pub mod telemetry;
 pub mod web;

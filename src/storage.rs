@@ -106,6 +106,15 @@ impl FileStore {
         Ok(Self { inner })
     }
 
+    /// Whether the storage answers: a key that cannot exist must come back
+    /// as not found, not as an error.
+    pub async fn check(&self) -> Result<(), StorageError> {
+        match self.inner.head(&Path::from("readiness-check")).await {
+            Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Stores a local file under its SHA-256, unless it is already there.
     /// The bytes copied are hashed again: a file changed since it was
     /// checked is refused, never stored under a hash it does not have.

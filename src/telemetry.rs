@@ -7,7 +7,7 @@ use tracing_subscriber::EnvFilter;
 pub fn init() {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let json = std::env::var("DOSIPORT_LOG_FORMAT").is_ok_and(|f| f == "json");
+    let json = json_requested();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -16,4 +16,10 @@ pub fn init() {
     } else {
         builder.try_init()
     };
+}
+
+/// Whether the logs are JSON lines (`DOSIPORT_LOG_FORMAT=json`), so that
+/// nothing else may be written among them.
+pub fn json_requested() -> bool {
+    std::env::var("DOSIPORT_LOG_FORMAT").is_ok_and(|f| f == "json")
 }

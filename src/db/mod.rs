@@ -3,6 +3,7 @@
 
 mod postgres;
 mod sqlite;
+mod support;
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use crate::mail::Mail;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use support::*;
 
 /// Why a storage operation failed. None of these is the user's fault.
 #[derive(Debug, thiserror::Error)]
@@ -854,6 +856,83 @@ pub trait Store: Send + Sync {
 
     /// Appends to the audit trail.
     async fn audit(&self, event: &AuditEvent) -> Result<(), DbError>;
+
+    /// Whether the database answers.
+    async fn ping(&self) -> Result<(), DbError>;
+
+    /// Accounts and recipients matching what support typed.
+    async fn search(&self, term: &SearchTerm) -> Result<Found, DbError>;
+    /// A recipient by its code or one of its report numbers (upper case).
+    async fn recipient_by_code_or_report(&self, exact: &str) -> Result<Option<i64>, DbError>;
+    /// A recipient with where its registration stands.
+    async fn recipient_record(
+        &self,
+        recipient_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<RecipientRecord>, DbError>;
+    /// An account with its activity.
+    async fn account_record(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AccountRecord>, DbError>;
+    /// The newest entries of an account's or a recipient's audit trail,
+    /// newest first.
+    async fn audit_trail(
+        &self,
+        subject: AuditSubject,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, DbError>;
+
+    /// Gives a recipient a new security code: the old one dies at once.
+    async fn replace_security_code(
+        &self,
+        replacement: &CodeReplacement,
+    ) -> Result<CodeOutcome, DbError>;
+    /// Ends an account's access: the recipients it owns lose their owner
+    /// (and get a new code, which the old owner does not know), delegations
+    /// to and from it end, its sessions and links die. `None` if there is
+    /// no such account.
+    async fn revoke_access(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<Option<Revoked>, DbError>;
+
+    /// Emails given up, or still unsent after a failure or since before
+    /// `stuck_before`, oldest first.
+    async fn outbox_problems(
+        &self,
+        stuck_before: DateTime<Utc>,
+    ) -> Result<Vec<OutboxEntry>, DbError>;
+    /// Makes unsent emails due now, given up or not; the ids retried.
+    async fn retry_emails(
+        &self,
+        selection: &RetrySelection,
+        now: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<Vec<i64>, DbError>;
+    /// Counts of the outbox, for monitoring.
+    async fn outbox_stats(&self) -> Result<OutboxStats, DbError>;
+
+    /// Records a new API key; `None` if a live key has this name.
+    async fn create_api_key(&self, key: &NewApiKey) -> Result<Option<ApiKeyInfo>, DbError>;
+    /// Every API key, newest first.
+    async fn api_keys(&self) -> Result<Vec<ApiKeyInfo>, DbError>;
+    /// Revokes the live key with this name.
+    async fn revoke_api_key(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<KeyRevocation, DbError>;
+    /// The live key with this hash, marked used now.
+    async fn use_api_key(
+        &self,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ApiKeyInfo>, DbError>;
 }
 
 /// An entry of the audit trail.

@@ -17,7 +17,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgConnection, PgPool, Postgres, Row, Transaction};
 
 use super::*;
-use crate::domain::secret::Token;
+use crate::domain::secret::{SecurityCode, Token};
 
 /// Connections each process keeps at most.
 const MAX_CONNECTIONS: u32 = 16;
@@ -1918,6 +1918,510 @@ impl Store for PostgresStore {
         let mut conn = self.pool.acquire().await?;
         insert_audit(&mut conn, event).await
     }
+
+    async fn ping(&self) -> Result<(), DbError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn search(&self, term: &SearchTerm) -> Result<Found, DbError> {
+        let accounts = sqlx::query(
+            "SELECT id, email, password_hash IS NOT NULL AS has_password, created_at
+             FROM accounts
+             WHERE lower(email) LIKE $2 ESCAPE '\\'
+                OR id IN (SELECT owner_account_id FROM recipients WHERE code = $1
+                          OR id IN (SELECT recipient_id FROM reports WHERE number = $1))
+             ORDER BY email LIMIT $3",
+        )
+        .bind(&term.exact)
+        .bind(&term.pattern)
+        .bind(LIST_LIMIT)
+        .fetch_all(&self.pool)
+        .await?;
+        let recipients = sqlx::query(&format!(
+            "{RECIPIENT_SUMMARY} {RECIPIENT_FROM}
+             WHERE rc.code = $1
+                OR rc.id IN (SELECT recipient_id FROM reports WHERE number = $1)
+                OR lower(rc.name) LIKE $2 ESCAPE '\\'
+                OR lower(rc.contact_email) LIKE $2 ESCAPE '\\'
+                OR lower(a.email) LIKE $2 ESCAPE '\\'
+             ORDER BY rc.code LIMIT $3"
+        ))
+        .bind(&term.exact)
+        .bind(&term.pattern)
+        .bind(LIST_LIMIT)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Found {
+            accounts: accounts
+                .iter()
+                .map(account_summary)
+                .collect::<Result<_, _>>()?,
+            recipients: recipients
+                .iter()
+                .map(recipient_summary)
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    async fn recipient_by_code_or_report(&self, exact: &str) -> Result<Option<i64>, DbError> {
+        let by_code: Option<i64> = sqlx::query_scalar("SELECT id FROM recipients WHERE code = $1")
+            .bind(exact)
+            .fetch_optional(&self.pool)
+            .await?;
+        if by_code.is_some() {
+            return Ok(by_code);
+        }
+        Ok(
+            sqlx::query_scalar("SELECT recipient_id FROM reports WHERE number = $1")
+                .bind(exact)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn recipient_record(
+        &self,
+        recipient_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<RecipientRecord>, DbError> {
+        let row = sqlx::query(&format!(
+            "{RECIPIENT_SUMMARY}, rc.created_at, rc.owner_account_id, rc.owned_at,
+                 (SELECT number FROM reports WHERE recipient_id = rc.id
+                  ORDER BY published_at DESC, id DESC LIMIT 1) AS latest_report
+             {RECIPIENT_FROM} WHERE rc.id = $1"
+        ))
+        .bind(recipient_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let pending = sqlx::query(
+            "SELECT email, created_at, expires_at FROM tokens
+             WHERE purpose = 'confirm_registration' AND recipient_id = $1 AND used_at IS NULL
+               AND revoked_at IS NULL AND expires_at > $2
+             ORDER BY created_at, id",
+        )
+        .bind(recipient_id)
+        .bind(ts(now))
+        .fetch_all(&self.pool)
+        .await?;
+        let invitations = sqlx::query(&format!(
+            "{OUTBOX_ENTRY} WHERE dedupe_key LIKE $1 ORDER BY id"
+        ))
+        .bind(format!("invite:{recipient_id}:%"))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Some(RecipientRecord {
+            summary: recipient_summary(&row)?,
+            created_at: from_ts(row.try_get("created_at")?)?,
+            owner_account_id: row.try_get("owner_account_id")?,
+            owned_at: optional_ts(&row, "owned_at")?,
+            pending: pending
+                .iter()
+                .map(|p| {
+                    Ok(PendingConfirmation {
+                        email: p.try_get("email")?,
+                        sent_at: from_ts(p.try_get("created_at")?)?,
+                        expires_at: from_ts(p.try_get("expires_at")?)?,
+                    })
+                })
+                .collect::<Result<_, DbError>>()?,
+            latest_report: row.try_get("latest_report")?,
+            invitations: invitations
+                .iter()
+                .map(outbox_entry)
+                .collect::<Result<_, _>>()?,
+        }))
+    }
+
+    async fn account_record(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AccountRecord>, DbError> {
+        let row = sqlx::query(
+            "SELECT a.id, a.email, a.password_hash IS NOT NULL AS has_password, a.created_at,
+                    a.lang,
+                    (SELECT COUNT(*) FROM sessions s
+                     WHERE s.account_id = a.id AND s.expires_at > $2) AS live_sessions,
+                    (SELECT COUNT(*) FROM downloads d WHERE d.account_id = a.id) AS downloads
+             FROM accounts a WHERE a.id = $1",
+        )
+        .bind(account_id)
+        .bind(ts(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(AccountRecord {
+                summary: account_summary(&row)?,
+                lang: row.try_get("lang")?,
+                live_sessions: row.try_get("live_sessions")?,
+                downloads: row.try_get("downloads")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn audit_trail(
+        &self,
+        subject: AuditSubject,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, DbError> {
+        let (column, id) = match subject {
+            AuditSubject::Account(id) => ("account_id", id),
+            AuditSubject::Recipient(id) => ("recipient_id", id),
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT at, account_id, recipient_id, event, detail, client_addr FROM audit
+             WHERE {column} = $1 ORDER BY at DESC, id DESC LIMIT $2"
+        ))
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditEntry {
+                    at: from_ts(row.try_get("at")?)?,
+                    account_id: row.try_get("account_id")?,
+                    recipient_id: row.try_get("recipient_id")?,
+                    event: row.try_get("event")?,
+                    detail: row.try_get("detail")?,
+                    client_addr: row.try_get("client_addr")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn replace_security_code(&self, r: &CodeReplacement) -> Result<CodeOutcome, DbError> {
+        let mut tx = self.locked_tx(Lock::Recipient(r.recipient_id)).await?;
+        let row = sqlx::query(
+            "SELECT rc.name, rc.contact_email, a.email AS owner_email,
+                    (SELECT number FROM reports WHERE recipient_id = rc.id
+                     ORDER BY published_at DESC, id DESC LIMIT 1) AS latest_report
+             FROM recipients rc LEFT JOIN accounts a ON a.id = rc.owner_account_id
+             WHERE rc.id = $1 FOR UPDATE OF rc",
+        )
+        .bind(r.recipient_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(CodeOutcome::NotFound);
+        };
+        let invitation = match invitation_to_send(&row, r)? {
+            Ok(invitation) => invitation,
+            Err(refused) => return Ok(refused),
+        };
+
+        sqlx::query("UPDATE recipients SET security_code_hash = $1 WHERE id = $2")
+            .bind(&r.code.hash)
+            .bind(r.recipient_id)
+            .execute(&mut *tx)
+            .await?;
+        let links_ended = if r.end_registrations {
+            end_registrations(&mut tx, r.recipient_id, r.now).await?
+        } else {
+            0
+        };
+        let invited = match invitation {
+            Some((to, mail)) => {
+                let key = format!("invite:{}:code:{}", r.recipient_id, &r.code.hash[..16]);
+                enqueue(&mut tx, &key, &to, Lang::Fr, &mail, r.now).await?;
+                Some(to)
+            }
+            None => None,
+        };
+        let detail = match &invited {
+            Some(to) => format!("by {}; invitation sent to {to}", r.actor),
+            None => format!("by {}", r.actor),
+        };
+        let audit = AuditEvent {
+            at: r.now,
+            account_id: None,
+            recipient_id: Some(r.recipient_id),
+            event: r.event,
+            detail,
+            client_addr: None,
+        };
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(CodeOutcome::Replaced {
+            invited,
+            links_ended,
+        })
+    }
+
+    async fn revoke_access(
+        &self,
+        account_id: i64,
+        now: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<Option<Revoked>, DbError> {
+        let mut tx = self.locked_tx(Lock::Delegates(account_id)).await?;
+        let email: Option<String> = sqlx::query_scalar("SELECT email FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(email) = email else {
+            return Ok(None);
+        };
+        let mut revoked = Revoked::default();
+        let owned = sqlx::query(
+            "SELECT id, code FROM recipients WHERE owner_account_id = $1 ORDER BY code FOR UPDATE",
+        )
+        .bind(account_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &owned {
+            let (recipient_id, code): (i64, String) = (row.try_get("id")?, row.try_get("code")?);
+            sqlx::query(
+                "UPDATE recipients SET owner_account_id = NULL, owned_at = NULL,
+                     security_code_hash = $1 WHERE id = $2",
+            )
+            .bind(SecurityCode::generate().hash())
+            .bind(recipient_id)
+            .execute(&mut *tx)
+            .await?;
+            // Links begun by others while it was owned would now succeed.
+            end_registrations(&mut tx, recipient_id, now).await?;
+            let audit = AuditEvent {
+                at: now,
+                account_id: Some(account_id),
+                recipient_id: Some(recipient_id),
+                event: "owner_revoked",
+                detail: format!("by {actor}; {email} no longer owns {code}; new security code"),
+                client_addr: None,
+            };
+            insert_audit(&mut tx, &audit).await?;
+            revoked.released.push(code);
+        }
+        revoked.delegations_ended = sqlx::query(
+            "DELETE FROM delegations WHERE owner_account_id = $1 OR delegate_account_id = $1",
+        )
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        revoked.invitations_withdrawn = sqlx::query(
+            "UPDATE tokens SET revoked_at = $1
+             WHERE purpose = 'delegate_invite' AND (account_id = $2 OR email = $3)
+               AND used_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(ts(now))
+        .bind(account_id)
+        .bind(&email)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        revoked.links_killed = sqlx::query(
+            "UPDATE tokens SET revoked_at = $1
+             WHERE account_id = $2 AND used_at IS NULL AND revoked_at IS NULL
+               AND purpose IN ('reset', 'first_connection', 'email_change')",
+        )
+        .bind(ts(now))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        revoked.sessions_ended = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if revoked.changed() {
+            let audit = AuditEvent {
+                at: now,
+                account_id: Some(account_id),
+                recipient_id: None,
+                event: "access_revoked",
+                detail: revoked_detail(actor, &revoked),
+                client_addr: None,
+            };
+            insert_audit(&mut tx, &audit).await?;
+        }
+        tx.commit().await?;
+        Ok(Some(revoked))
+    }
+
+    async fn outbox_problems(
+        &self,
+        stuck_before: DateTime<Utc>,
+    ) -> Result<Vec<OutboxEntry>, DbError> {
+        let rows = sqlx::query(&format!(
+            "{OUTBOX_ENTRY} WHERE sent_at IS NULL
+                 AND (failed_at IS NOT NULL OR attempts > 0 OR created_at <= $1)
+             ORDER BY id LIMIT $2"
+        ))
+        .bind(ts(stuck_before))
+        .bind(LIST_LIMIT)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(outbox_entry).collect()
+    }
+
+    async fn retry_emails(
+        &self,
+        selection: &RetrySelection,
+        now: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<Vec<i64>, DbError> {
+        let mut tx = self.write_tx().await?;
+        // The lease stays: an email being sent right now is not sent twice.
+        let mut retried: Vec<i64> = match selection {
+            RetrySelection::Ids(ids) => {
+                sqlx::query_scalar(
+                    "UPDATE outbox SET failed_at = NULL, next_attempt_at = $1
+                     WHERE id = ANY($2) AND sent_at IS NULL RETURNING id",
+                )
+                .bind(ts(now))
+                .bind(ids)
+                .fetch_all(&mut *tx)
+                .await?
+            }
+            RetrySelection::AllProblems { stuck_before } => {
+                sqlx::query_scalar(
+                    "UPDATE outbox SET failed_at = NULL, next_attempt_at = $1
+                     WHERE sent_at IS NULL
+                       AND (failed_at IS NOT NULL OR attempts > 0 OR created_at <= $2)
+                     RETURNING id",
+                )
+                .bind(ts(now))
+                .bind(ts(*stuck_before))
+                .fetch_all(&mut *tx)
+                .await?
+            }
+        };
+        retried.sort_unstable();
+        if !retried.is_empty() {
+            let audit = AuditEvent {
+                at: now,
+                account_id: None,
+                recipient_id: None,
+                event: "emails_retried",
+                detail: retried_detail(actor, &retried),
+                client_addr: None,
+            };
+            insert_audit(&mut tx, &audit).await?;
+        }
+        tx.commit().await?;
+        Ok(retried)
+    }
+
+    async fn outbox_stats(&self) -> Result<OutboxStats, DbError> {
+        let pending = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox
+             WHERE sent_at IS NULL AND failed_at IS NULL",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let failed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE failed_at IS NOT NULL AND sent_at IS NULL",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(OutboxStats {
+            pending: pending.try_get("n")?,
+            oldest_pending: optional_ts(&pending, "oldest")?,
+            failed,
+        })
+    }
+
+    async fn create_api_key(&self, key: &NewApiKey) -> Result<Option<ApiKeyInfo>, DbError> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(&format!(
+            "INSERT INTO api_keys (name, hash, scope, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING RETURNING {API_KEY_COLUMNS}"
+        ))
+        .bind(&key.name)
+        .bind(&key.hash)
+        .bind(key.scope)
+        .bind(ts(key.now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let info = api_key_info(&row)?;
+        let audit = AuditEvent {
+            at: key.now,
+            account_id: None,
+            recipient_id: None,
+            event: "api_key_created",
+            detail: format!("by {}; key {} ({})", key.actor, info.name, info.scope),
+            client_addr: None,
+        };
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(Some(info))
+    }
+
+    async fn api_keys(&self) -> Result<Vec<ApiKeyInfo>, DbError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {API_KEY_COLUMNS} FROM api_keys ORDER BY id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(api_key_info).collect()
+    }
+
+    async fn revoke_api_key(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<KeyRevocation, DbError> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(&format!(
+            "UPDATE api_keys SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL
+             RETURNING {API_KEY_COLUMNS}"
+        ))
+        .bind(ts(now))
+        .bind(name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            let known: bool =
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM api_keys WHERE name = $1)")
+                    .bind(name)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            return Ok(if known {
+                KeyRevocation::AlreadyRevoked
+            } else {
+                KeyRevocation::Unknown
+            });
+        };
+        let info = api_key_info(&row)?;
+        let audit = AuditEvent {
+            at: now,
+            account_id: None,
+            recipient_id: None,
+            event: "api_key_revoked",
+            detail: format!("by {actor}; key {}", info.name),
+            client_addr: None,
+        };
+        insert_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(KeyRevocation::Revoked(info))
+    }
+
+    async fn use_api_key(
+        &self,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ApiKeyInfo>, DbError> {
+        let row = sqlx::query(&format!(
+            "UPDATE api_keys SET last_used_at = $1 WHERE hash = $2 AND revoked_at IS NULL
+             RETURNING {API_KEY_COLUMNS}"
+        ))
+        .bind(ts(now))
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(api_key_info).transpose()
+    }
 }
 
 fn delegate_entry(row: &PgRow) -> Result<DelegateEntry, DbError> {
@@ -1958,4 +2462,120 @@ fn report_item(row: &PgRow) -> Result<ReportListItem, DbError> {
         size: row.try_get(10)?,
         is_new: row.try_get(11)?,
     })
+}
+
+/// A recipient as support lists it, with its owner's login as `a.email`;
+/// the caller adds columns, then `WHERE`.
+const RECIPIENT_SUMMARY: &str = "SELECT rc.id, rc.code, rc.name, rc.contact_email,
+        a.email AS owner_email,
+        (SELECT COUNT(*) FROM reports r WHERE r.recipient_id = rc.id) AS report_count";
+
+/// The `FROM` that goes with [`RECIPIENT_SUMMARY`].
+const RECIPIENT_FROM: &str =
+    "FROM recipients rc LEFT JOIN accounts a ON a.id = rc.owner_account_id";
+
+/// An outbox row without its content; the caller adds `WHERE`.
+const OUTBOX_ENTRY: &str = "SELECT id, kind, to_addr, created_at, attempts, next_attempt_at,
+        last_error, sent_at, failed_at FROM outbox";
+
+/// The columns of an API key read back.
+const API_KEY_COLUMNS: &str = "id, name, scope, created_at, last_used_at, revoked_at";
+
+fn optional_ts(row: &PgRow, column: &str) -> Result<Option<DateTime<Utc>>, DbError> {
+    row.try_get::<Option<i64>, _>(column)?
+        .map(from_ts)
+        .transpose()
+}
+
+fn account_summary(row: &PgRow) -> Result<AccountSummary, DbError> {
+    Ok(AccountSummary {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        has_password: row.try_get("has_password")?,
+        created_at: from_ts(row.try_get("created_at")?)?,
+    })
+}
+
+fn recipient_summary(row: &PgRow) -> Result<RecipientSummary, DbError> {
+    Ok(RecipientSummary {
+        id: row.try_get("id")?,
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        contact_email: row.try_get("contact_email")?,
+        owner_email: row.try_get("owner_email")?,
+        reports: row.try_get("report_count")?,
+    })
+}
+
+fn outbox_entry(row: &PgRow) -> Result<OutboxEntry, DbError> {
+    Ok(OutboxEntry {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        to: row.try_get("to_addr")?,
+        created_at: from_ts(row.try_get("created_at")?)?,
+        attempts: row.try_get("attempts")?,
+        next_attempt_at: from_ts(row.try_get("next_attempt_at")?)?,
+        last_error: row.try_get("last_error")?,
+        sent_at: optional_ts(row, "sent_at")?,
+        failed_at: optional_ts(row, "failed_at")?,
+    })
+}
+
+fn api_key_info(row: &PgRow) -> Result<ApiKeyInfo, DbError> {
+    Ok(ApiKeyInfo {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        scope: row.try_get("scope")?,
+        created_at: from_ts(row.try_get("created_at")?)?,
+        last_used_at: optional_ts(row, "last_used_at")?,
+        revoked_at: optional_ts(row, "revoked_at")?,
+    })
+}
+
+/// The invitation a code replacement sends (address and email), or why it
+/// is refused, from the recipient's row.
+fn invitation_to_send(
+    row: &PgRow,
+    r: &CodeReplacement,
+) -> Result<Result<Option<(String, Mail)>, CodeOutcome>, DbError> {
+    let owner_email: Option<String> = row.try_get("owner_email")?;
+    let latest_report: Option<String> = row.try_get("latest_report")?;
+    let report_number = match (r.invite, owner_email, latest_report) {
+        (Invite::No, _, _) | (Invite::IfNoOwner, Some(_), _) | (Invite::IfNoOwner, _, None) => {
+            return Ok(Ok(None));
+        }
+        (Invite::Required, Some(owner_email), _) => {
+            return Ok(Err(CodeOutcome::Owned { owner_email }));
+        }
+        (Invite::Required, None, None) => return Ok(Err(CodeOutcome::NoReport)),
+        (_, None, Some(number)) => number,
+    };
+    let mail = Mail::Invite {
+        recipient_name: row.try_get("name")?,
+        security_code: r.code.display.clone(),
+        report_number,
+    };
+    Ok(Ok(Some((row.try_get("contact_email")?, mail))))
+}
+
+/// Ends the registrations under way for a recipient: drafts, and unused
+/// confirmation links; how many links died.
+async fn end_registrations(
+    conn: &mut PgConnection,
+    recipient_id: i64,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    sqlx::query("DELETE FROM registration_drafts WHERE recipient_id = $1")
+        .bind(recipient_id)
+        .execute(&mut *conn)
+        .await?;
+    let ended = sqlx::query(
+        "UPDATE tokens SET revoked_at = $1 WHERE purpose = 'confirm_registration'
+           AND recipient_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(recipient_id)
+    .execute(conn)
+    .await?;
+    Ok(ended.rows_affected())
 }

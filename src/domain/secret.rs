@@ -52,6 +52,44 @@ impl fmt::Debug for Token {
     }
 }
 
+/// Prefix of every API key, so that a key pasted in the wrong place is
+/// recognised for what it is.
+const API_KEY_PREFIX: &str = "dpk_";
+
+/// A key the lab's systems present to the ingest API: `dpk_` and a random
+/// token of 256 bits. Shown once when made; only its hash is stored.
+#[derive(Clone)]
+pub struct ApiKey(Token);
+
+impl ApiKey {
+    /// A new random key.
+    pub fn generate() -> Self {
+        Self(Token::generate())
+    }
+
+    /// Takes a key received in a request, if it has the right shape.
+    pub fn from_received(text: &str) -> Option<Self> {
+        let token = text.strip_prefix(API_KEY_PREFIX)?;
+        Token::from_received(token).map(Self)
+    }
+
+    /// The key to hand to the lab's system, once.
+    pub fn expose(&self) -> String {
+        format!("{API_KEY_PREFIX}{}", self.0.expose())
+    }
+
+    /// The hash under which it is stored.
+    pub fn hash(&self) -> String {
+        self.0.hash()
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(…)")
+    }
+}
+
 /// A recipient's security code, typed by people: `XXXX-XXXX-XXXX-XXXX`.
 #[derive(Clone)]
 pub struct SecurityCode(String);
@@ -131,6 +169,18 @@ mod tests {
         assert!(Token::from_received(a.expose()).is_some());
         assert!(Token::from_received(&a.expose()[..42]).is_none());
         assert!(Token::from_received("../../etc/passwd").is_none());
+    }
+
+    #[test]
+    fn api_keys_are_prefixed_and_checked_by_shape() {
+        let key = ApiKey::generate();
+        let shown = key.expose();
+        assert!(shown.starts_with("dpk_"));
+        let received = ApiKey::from_received(&shown).unwrap();
+        assert_eq!(received.hash(), key.hash());
+        assert!(ApiKey::from_received(&shown[4..]).is_none());
+        assert!(ApiKey::from_received("dpk_short").is_none());
+        assert!(!format!("{key:?}").contains(&shown[4..]));
     }
 
     #[test]

@@ -6,20 +6,21 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 
-use super::manifest::{BatchRow, Problem, ProblemKind, read_batch};
+use super::manifest::{BatchRow, FileEvent, Problem, ProblemKind, read_batch_reporting};
+use super::progress::{Progress, Silent, Stage};
 use crate::db::{
     Conflict, DbError, ImportOutcome, ImportPlan, ImportSummary, NewCode, PlannedReport, Store,
 };
-use crate::domain::Lang;
 use crate::domain::secret::SecurityCode;
+use crate::metrics::{ImportResult, Metrics};
 use crate::storage::{FileStore, StorageError, Stored};
 
 /// Why a batch was not imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// The batch is wrong: one line per problem, nothing imported.
+    /// The batch is wrong: every problem, nothing imported.
     #[error("batch refused")]
-    Refused(Vec<String>),
+    Refused(Vec<Problem>),
     /// The database failed; nothing imported.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -54,8 +55,8 @@ pub struct ImportTarget<'a> {
     pub retention_months: u32,
     /// Days a first-connection link stays valid.
     pub first_connection_days: i64,
-    /// Language of the problem lines.
-    pub lang: Lang,
+    /// Counts imports and the reports they publish.
+    pub metrics: &'a Metrics,
 }
 
 /// Imports the batch described by a manifest, all or nothing.
@@ -63,19 +64,46 @@ pub async fn import_manifest(
     manifest: &Path,
     target: &ImportTarget<'_>,
 ) -> Result<Imported, ImportError> {
-    let path = manifest.to_path_buf();
-    let checked = tokio::task::spawn_blocking(move || read_batch(&path)).await?;
-    let rows = checked.map_err(|problems| {
-        ImportError::Refused(problems.iter().map(|p| p.message(target.lang)).collect())
-    })?;
+    let source = manifest.display().to_string();
+    import_from(manifest, &source, target, &Silent).await
+}
 
-    let plan = plan(manifest, &rows, target);
+/// Imports a batch as [`import_manifest`] does, recording `source` as its
+/// origin and telling `progress` how it goes.
+pub async fn import_from(
+    manifest: &Path,
+    source: &str,
+    target: &ImportTarget<'_>,
+    progress: &dyn Progress,
+) -> Result<Imported, ImportError> {
+    let result = import_checked(manifest, source, target, progress).await;
+    let (counted, reports) = match &result {
+        Ok(Imported::Published(summary)) => (ImportResult::Published, summary.reports),
+        Ok(Imported::NothingNew) => (ImportResult::NothingNew, 0),
+        Err(ImportError::Refused(_)) => (ImportResult::Refused, 0),
+        Err(_) => (ImportResult::Failed, 0),
+    };
+    target.metrics.import(counted, reports);
+    result
+}
+
+async fn import_checked(
+    manifest: &Path,
+    source: &str,
+    target: &ImportTarget<'_>,
+    progress: &dyn Progress,
+) -> Result<Imported, ImportError> {
+    let rows = read_batch_with(manifest, progress).await?;
+
+    let plan = plan(source, &rows, target);
     let check = target.store.check_batch(&plan).await?;
     if !check.conflicts.is_empty() {
-        return Err(refused_conflicts(&check.conflicts, &rows, target.lang));
+        return Err(refused_conflicts(&check.conflicts, &rows));
     }
+    let fresh: Vec<&BatchRow> = check.fresh.iter().map(|&i| &rows[i]).collect();
+    progress.stage(Stage::Storing, fresh.len());
     let mut shared = Vec::new();
-    for row in check.fresh.iter().map(|&i| &rows[i]) {
+    for row in fresh {
         match target
             .files
             .put_file(&row.sha256, &row.file, row.size)
@@ -85,12 +113,14 @@ pub async fn import_manifest(
             Ok(Stored::AlreadyThere) => shared.push(row),
             Err(StorageError::Changed(_)) => {
                 let problem = Problem::cell(row.row, row.line, "file", ProblemKind::FileChanged);
-                return Err(ImportError::Refused(vec![problem.message(target.lang)]));
+                return Err(ImportError::Refused(vec![problem]));
             }
             Err(e) => return Err(e.into()),
         }
+        progress.advance(row.size);
     }
 
+    progress.stage(Stage::Committing, 0);
     let outcome = target.store.import_batch(&plan).await?;
     // A file shared with expired reports may have been purged between its
     // check and the commit: now that rows point to it, put it back.
@@ -105,19 +135,33 @@ pub async fn import_manifest(
     match outcome {
         ImportOutcome::Imported(summary) => Ok(Imported::Published(summary)),
         ImportOutcome::NothingNew => Ok(Imported::NothingNew),
-        ImportOutcome::Conflicts(conflicts) => {
-            Err(refused_conflicts(&conflicts, &rows, target.lang))
-        }
+        ImportOutcome::Conflicts(conflicts) => Err(refused_conflicts(&conflicts, &rows)),
     }
 }
 
-fn refused_conflicts(conflicts: &[Conflict], rows: &[BatchRow], lang: Lang) -> ImportError {
-    ImportError::Refused(
-        conflicts
-            .iter()
-            .map(|c| conflict(c, rows).message(lang))
-            .collect(),
-    )
+/// Reads and checks the manifest and its files off the async threads.
+async fn read_batch_with(
+    manifest: &Path,
+    progress: &dyn Progress,
+) -> Result<Vec<BatchRow>, ImportError> {
+    let path = manifest.to_path_buf();
+    let (sender, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let reading = tokio::task::spawn_blocking(move || {
+        read_batch_reporting(&path, &|event| {
+            let _ = sender.send(event);
+        })
+    });
+    while let Some(event) = received.recv().await {
+        match event {
+            FileEvent::Total(files) => progress.stage(Stage::Checking, files),
+            FileEvent::Checked(bytes) => progress.advance(bytes),
+        }
+    }
+    reading.await?.map_err(ImportError::Refused)
+}
+
+fn refused_conflicts(conflicts: &[Conflict], rows: &[BatchRow]) -> ImportError {
+    ImportError::Refused(conflicts.iter().map(|c| conflict(c, rows)).collect())
 }
 
 /// The problem of a report that exists with other content.
@@ -134,7 +178,7 @@ fn conflict(c: &Conflict, rows: &[BatchRow]) -> Problem {
     )
 }
 
-fn plan(manifest: &Path, rows: &[BatchRow], target: &ImportTarget<'_>) -> ImportPlan {
+fn plan(source: &str, rows: &[BatchRow], target: &ImportTarget<'_>) -> ImportPlan {
     let mut codes: HashMap<&str, NewCode> = HashMap::new();
     let reports = rows
         .iter()
@@ -167,7 +211,7 @@ fn plan(manifest: &Path, rows: &[BatchRow], target: &ImportTarget<'_>) -> Import
         })
         .collect();
     ImportPlan {
-        source: manifest.display().to_string(),
+        source: source.to_owned(),
         reports,
         now: target.now,
         available_until: available_until(target.now, target.timezone, target.retention_months),

@@ -89,6 +89,24 @@ impl BatchRow {
 /// file (paths relative to the manifest's folder). Returns all rows, or
 /// every problem found, sorted by row and column.
 pub fn read_batch(manifest: &Path) -> Result<Vec<BatchRow>, Vec<Problem>> {
+    read_batch_reporting(manifest, &|_| {})
+}
+
+/// What checking the files of a batch has got to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileEvent {
+    /// The checks begin: how many files there are.
+    Total(usize),
+    /// One more file was checked: its size (0 if it could not be read).
+    Checked(u64),
+}
+
+/// [`read_batch`], telling `report` how the file checks go (from several
+/// threads at once).
+pub fn read_batch_reporting(
+    manifest: &Path,
+    report: &(dyn Fn(FileEvent) + Sync),
+) -> Result<Vec<BatchRow>, Vec<Problem>> {
     let text = read_text(manifest).map_err(only)?;
     let delimiter = text::delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
@@ -110,7 +128,8 @@ pub fn read_batch(manifest: &Path) -> Result<Vec<BatchRow>, Vec<Problem>> {
     problems.extend(consistency::inconsistent_recipients(&rows));
 
     let cells: Vec<Option<&str>> = rows.iter().map(|r| r.file.as_deref()).collect();
-    let files = files::check_all(&folder, &cells);
+    report(FileEvent::Total(cells.iter().flatten().count()));
+    let files = files::check_all(&folder, &cells, report);
     let batch = assemble(rows, files, &mut problems);
 
     if problems.is_empty() {

@@ -3,6 +3,7 @@
 pub mod commit;
 pub mod manifest;
 pub mod pdf;
+pub mod progress;
 
 pub use manifest::{BatchRow, Problem, ProblemKind, read_batch};
 pub use pdf::{PdfInfo, PdfProblem, check_pdf};

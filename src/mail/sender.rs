@@ -11,6 +11,7 @@ use super::render::{MailContext, render};
 use super::transport::{OutgoingEmail, SendError, Sender, Transport};
 use crate::clock::Clock;
 use crate::db::{DbError, OutboxItem, Store};
+use crate::metrics::Metrics;
 
 /// Emails claimed at once.
 const BATCH: i64 = 50;
@@ -37,6 +38,8 @@ pub struct Mailer {
     /// Seconds a claimed email is reserved for this sender; after a crash,
     /// another sender (or this one restarted) takes it once they are over.
     pub lease_secs: i64,
+    /// Counts emails sent, deferred and given up.
+    pub metrics: Metrics,
 }
 
 /// What one pass over the due emails did.
@@ -98,6 +101,7 @@ impl Mailer {
         match self.transport.send(&self.sender, &email).await {
             Ok(()) => {
                 self.store.outbox_sent(item.id, self.clock.now()).await?;
+                self.metrics.email_sent(item.mail.kind());
                 tracing::info!(outbox_id = item.id, kind = item.mail.kind(), "email sent");
                 Ok(true)
             }
@@ -110,6 +114,7 @@ impl Mailer {
                 self.store
                     .outbox_failed(item.id, &reason, self.clock.now())
                     .await?;
+                self.metrics.email_failed(item.mail.kind());
                 Ok(false)
             }
         }
@@ -118,6 +123,7 @@ impl Mailer {
     async fn defer(&self, item: &OutboxItem, reason: &str) -> Result<(), DbError> {
         let next = next_attempt(self.clock.now(), item.attempts);
         tracing::warn!(outbox_id = item.id, attempts = item.attempts + 1, %reason, "email deferred");
+        self.metrics.email_deferred(item.mail.kind());
         self.store.outbox_retry(item.id, reason, next).await
     }
 }

@@ -2,6 +2,7 @@
 
 mod account;
 mod error;
+mod health;
 mod invitation;
 mod language;
 mod links;
@@ -11,7 +12,7 @@ mod registration;
 mod reports;
 mod reset;
 mod signin;
-mod throttle;
+pub(crate) mod throttle;
 pub mod visitor;
 
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use crate::auth::PasswordHasher;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Store;
+use crate::metrics::Metrics;
 use crate::storage::FileStore;
 
 pub use error::{ErrorPage, WebError};
@@ -50,10 +52,28 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     /// Wakes the outbox sender when an email is queued.
     pub mail_wake: Arc<Notify>,
+    /// Counters and gauges for monitoring.
+    pub metrics: Metrics,
 }
 
-/// The portal's routes.
+/// The portal's routes: its pages, the ingest API and the health checks,
+/// each request logged and counted once.
 pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages(state.clone()))
+        .merge(crate::api::router(state.clone()))
+        .merge(health::probes(state.clone()))
+        .layer(middleware::from_fn_with_state(state, log_request))
+}
+
+/// What the metrics address serves: `/metrics` and the health checks, for
+/// the monitoring only.
+pub fn metrics_router(state: AppState) -> Router {
+    health::monitoring(state)
+}
+
+/// The pages, with their layout, error pages and headers.
+fn pages(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::home))
         .route("/static/style.css", get(pages::stylesheet))
@@ -135,7 +155,6 @@ pub fn router(state: AppState) -> Router {
             security_headers,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
-        .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
 
@@ -170,24 +189,45 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
     response
 }
 
-/// One line per request: method, route (never the query, which may hold a
-/// token), status and duration.
-async fn log_request(request: Request, next: Next) -> Response {
+/// One line per request: method, route template (never the path, which
+/// holds ids, nor the query, which may hold a token), status and duration;
+/// the same counted in the metrics.
+async fn log_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
-    let method = request.method().clone();
+    let method = known_method(request.method());
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "(unmatched)".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(request).await;
+    let (status, elapsed) = (response.status().as_u16(), started.elapsed());
+    state.metrics.request(method, &route, status, elapsed);
     tracing::info!(
-        %method,
+        method,
         route,
-        status = response.status().as_u16(),
-        duration_ms = started.elapsed().as_millis() as u64,
+        status,
+        duration_ms = elapsed.as_millis() as u64,
         "request"
     );
     response
+}
+
+/// The method's name, or `OTHER` for the made-up ones anyone may send, so
+/// that they cannot fill the logs' and the metrics' labels.
+fn known_method(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method as M;
+    match *method {
+        M::GET => "GET",
+        M::HEAD => "HEAD",
+        M::POST => "POST",
+        M::PUT => "PUT",
+        M::DELETE => "DELETE",
+        M::PATCH => "PATCH",
+        M::OPTIONS => "OPTIONS",
+        M::TRACE => "TRACE",
+        M::CONNECT => "CONNECT",
+        _ => "OTHER",
+    }
 }
 
 /// A redirect after a POST, or to a page (303 See Other).

@@ -198,6 +198,7 @@ pub async fn download(
             .record_download(account_id, file.id, now, addr)
             .await?;
         tracing::info!(account_id, report_id = file.id, "report downloaded");
+        state.metrics.download();
     }
     let mut response = Body::from_stream(stream).into_response();
     let length = match &range {

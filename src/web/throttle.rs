@@ -92,6 +92,7 @@ pub async fn attempt(
             .await?;
         if hits.count > limit.max {
             tracing::warn!(limit = limit.name, "attempts throttled");
+            state.metrics.throttled(limit.name);
             return Ok(Some(hits.until));
         }
     }

@@ -214,7 +214,7 @@ pub fn lang_of(headers: &axum::http::HeaderMap, https: bool) -> Lang {
 }
 
 /// French unless the browser prefers English (`Accept-Language`, weighed).
-fn preferred_lang(headers: &axum::http::HeaderMap) -> Lang {
+pub(crate) fn preferred_lang(headers: &axum::http::HeaderMap) -> Lang {
     let Some(accepted) = headers.get("accept-language").and_then(|v| v.to_str().ok()) else {
         return Lang::Fr;
     };
@@ -241,7 +241,7 @@ fn preferred_lang(headers: &axum::http::HeaderMap) -> Lang {
 /// The client's address: the peer's, or behind a trusted reverse proxy the
 /// last one the proxy appended to `X-Forwarded-For` (earlier ones are
 /// whatever the client claimed).
-fn client_address(parts: &Parts, trust_forwarded_for: bool) -> String {
+pub(crate) fn client_address(parts: &Parts, trust_forwarded_for: bool) -> String {
     let forwarded = trust_forwarded_for
         .then(|| parts.headers.get_all("x-forwarded-for").iter().next_back())
         .flatten()

@@ -53,6 +53,8 @@ impl Email {
 
 pub struct TestApp {
     pub base: String,
+    /// The metrics address (`/metrics`, `/healthz`, `/readyz`).
+    pub metrics_base: String,
     pub app: App,
     pub clock: Arc<ManualClock>,
     pub dir: tempfile::TempDir,
@@ -142,10 +144,15 @@ impl TestApp {
         let service =
             web::router(app.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await });
+        let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let metrics_base = format!("http://{}", metrics.local_addr().unwrap());
+        let service = web::metrics_router(app.state.clone());
+        tokio::spawn(async move { axum::serve(metrics, service).await });
 
         let (client, jar) = browser();
         Self {
             base: format!("http://{addr}"),
+            metrics_base,
             app,
             clock,
             dir,

@@ -3,12 +3,13 @@
 
 use std::process::Command;
 
+use dosiport::domain::Lang;
 use dosiport::import::commit::{ImportError, Imported};
 use serde_json::Value;
 
 use crate::harness::{TestApp, corpus};
 
-async fn assert_matches_expected(app: &TestApp, expected: &str) {
+pub async fn assert_matches_expected(app: &TestApp, expected: &str) {
     let expected: Value =
         serde_json::from_slice(&std::fs::read(corpus(expected)).unwrap()).unwrap();
     let pool = app.db().await;
@@ -133,7 +134,7 @@ async fn formula_like_names_are_stored_verbatim() {
 }
 
 /// Every broken batch of the corpus: refused whole, naming row and field.
-const BROKEN: [(&str, &[&str]); 18] = [
+pub const BROKEN: [(&str, &[&str]); 18] = [
     ("png-renamed-pdf", &["rang 2", "file"]),
     ("truncated-pdf", &["rang 3", "file"]),
     ("empty-file", &["rang 1", "file"]),
@@ -163,7 +164,7 @@ const BROKEN: [(&str, &[&str]); 18] = [
     ("conflict-with-basic", &["rang 1", "report_number"]),
 ];
 
-async fn counts(app: &TestApp) -> [i64; 5] {
+pub async fn counts(app: &TestApp) -> [i64; 5] {
     let mut out = [0; 5];
     for (slot, table) in
         out.iter_mut()
@@ -188,9 +189,10 @@ async fn every_broken_batch_is_refused_and_changes_nothing() {
         let result = app
             .import(&corpus(&format!("bad/{case}/manifest.csv")))
             .await;
-        let Err(ImportError::Refused(lines)) = result else {
+        let Err(ImportError::Refused(problems)) = result else {
             panic!("{case}: not refused: {result:?}");
         };
+        let lines: Vec<String> = problems.iter().map(|p| p.message(Lang::Fr)).collect();
         let all = lines.join("\n");
         for needle in expected {
             assert!(
@@ -296,4 +298,92 @@ fn the_command_exits_non_zero_with_one_line_per_bad_row() {
     let again = run("basic/manifest.csv");
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stdout).contains("Nothing to import"));
+}
+
+#[test]
+fn the_command_shows_progress_as_lines_in_a_pipe_and_as_a_bar_on_a_terminal() {
+    let manifest = corpus("basic/manifest.csv");
+    let data = tempfile::tempdir().unwrap();
+    let piped = Command::new(env!("CARGO_BIN_EXE_dosiport"))
+        .arg("import")
+        .arg(&manifest)
+        .env("DOSIPORT_DATA_DIR", data.path())
+        .env("RUST_LOG", "warn")
+        .current_dir(data.path())
+        .output()
+        .unwrap();
+    assert!(piped.status.success());
+    let stderr = String::from_utf8_lossy(&piped.stderr);
+    for line in [
+        "Checking 41 files…",
+        "  checked 41/41 files, 325.12 KiB, ",
+        "Storing 41 files…",
+        "  stored 41/41 files, 325.12 KiB, ",
+        "Committing…",
+        "  committed in ",
+    ] {
+        assert!(
+            stderr.lines().any(|l| l.starts_with(line)),
+            "{line:?} in\n{stderr}"
+        );
+    }
+    let stdout = String::from_utf8_lossy(&piped.stdout);
+    assert!(
+        stdout.starts_with(
+            "Imported 41 reports (0 already present), 10 new recipients invited, \
+             0 accounts to notify, in "
+        ),
+        "{stdout}"
+    );
+
+    // Among JSON logs, progress is logged as events: every line stays JSON.
+    let data = tempfile::tempdir().unwrap();
+    let logged = Command::new(env!("CARGO_BIN_EXE_dosiport"))
+        .arg("import")
+        .arg(&manifest)
+        .env("DOSIPORT_DATA_DIR", data.path())
+        .env("DOSIPORT_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .current_dir(data.path())
+        .output()
+        .unwrap();
+    assert!(logged.status.success());
+    let events: Vec<Value> = String::from_utf8_lossy(&logged.stderr)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let progress = events
+        .iter()
+        .filter(|e| e["fields"]["message"] == "import progress")
+        .count();
+    assert!(progress >= 3, "{events:?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["fields"]["message"] == "batch imported" && e["fields"]["reports"] == 41)
+    );
+
+    // script(1) runs the command on a pseudo-terminal: a bar is drawn
+    // instead of the lines.
+    let data = tempfile::tempdir().unwrap();
+    let command = format!(
+        "{} import {}",
+        env!("CARGO_BIN_EXE_dosiport"),
+        manifest.display()
+    );
+    let on_terminal = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("DOSIPORT_DATA_DIR", data.path())
+        .env("RUST_LOG", "warn")
+        .current_dir(data.path())
+        .output()
+        .unwrap();
+    assert!(on_terminal.status.success());
+    let shown = String::from_utf8_lossy(&on_terminal.stdout);
+    assert!(
+        shown.contains("/41 files") && shown.contains("Checking "),
+        "{shown}"
+    );
+    assert!(!shown.contains("Checking 41 files…"), "{shown}");
+    assert!(shown.contains("Imported 41 reports"), "{shown}");
 }

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod account;
+mod admin;
+mod api;
 mod crash;
 mod delegation;
 mod demo;
@@ -14,7 +16,9 @@ mod instances;
 mod journey;
 mod languages;
 mod login_change;
+mod logs;
 mod mail;
+mod monitoring;
 mod notify;
 mod registration;
 mod reports;

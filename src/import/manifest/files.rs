@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
+use super::FileEvent;
 use super::problem::{ProblemKind, excerpt};
 use crate::import::pdf::{self, PdfInfo};
 
@@ -49,14 +50,19 @@ pub(super) struct CheckedFile {
 /// usable cell.
 pub(super) type FileResults = Vec<Option<Result<CheckedFile, ProblemKind>>>;
 
-/// Checks every file named in `cells`, each read once, several at a time.
-pub(super) fn check_all(folder: &Folder, cells: &[Option<&str>]) -> FileResults {
+/// Checks every file named in `cells`, each read once, several at a time;
+/// `report` hears of each file checked.
+pub(super) fn check_all(
+    folder: &Folder,
+    cells: &[Option<&str>],
+    report: &(dyn Fn(FileEvent) + Sync),
+) -> FileResults {
     let next = AtomicUsize::new(0);
     let mut results: FileResults = cells.iter().map(|_| None).collect();
 
     thread::scope(|scope| {
         let workers: Vec<_> = (0..worker_count(cells.len()))
-            .map(|_| scope.spawn(|| work(folder, cells, &next)))
+            .map(|_| scope.spawn(|| work(folder, cells, &next, report)))
             .collect();
         for worker in workers {
             for (index, result) in worker.join().unwrap_or_default() {
@@ -84,6 +90,7 @@ fn work(
     folder: &Folder,
     cells: &[Option<&str>],
     next: &AtomicUsize,
+    report: &(dyn Fn(FileEvent) + Sync),
 ) -> Vec<(usize, Result<CheckedFile, ProblemKind>)> {
     let mut done = Vec::new();
     loop {
@@ -92,7 +99,11 @@ fn work(
             return done;
         };
         if let Some(cell) = cell {
-            done.push((index, check_file(folder, cell)));
+            let checked = check_file(folder, cell);
+            report(FileEvent::Checked(
+                checked.as_ref().map_or(0, |file| file.info.size),
+            ));
+            done.push((index, checked));
         }
     }
 }

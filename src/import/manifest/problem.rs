@@ -213,6 +213,49 @@ impl Problem {
         }
     }
 
+    /// A stable name of what is wrong, for programs (`not_pdf`…).
+    pub fn code(&self) -> &'static str {
+        use ProblemKind as K;
+        match self.kind {
+            K::ManifestUnreadable(_) => "manifest_unreadable",
+            K::ManifestTooLarge { .. } => "manifest_too_large",
+            K::EmptyManifest => "empty_manifest",
+            K::NotCsvText => "not_csv_text",
+            K::BadEncoding(_) => "bad_encoding",
+            K::MissingColumns(_) => "missing_columns",
+            K::UnknownColumns(_) => "unknown_columns",
+            K::DuplicateColumns(_) => "duplicate_columns",
+            K::UnterminatedQuote => "unterminated_quote",
+            K::CsvSyntax => "csv_syntax",
+            K::NoRows => "no_rows",
+            K::CellCount { .. } => "cell_count",
+            K::EmptyCell => "empty_cell",
+            K::ControlCharacter { .. } => "control_character",
+            K::TooLong { .. } => "too_long",
+            K::InvalidReportNumber(_) => "invalid_report_number",
+            K::InvalidRecipientCode(_) => "invalid_recipient_code",
+            K::InvalidEmail { .. } => "invalid_email",
+            K::InvalidDate(_) => "invalid_date",
+            K::NoSuchDate(_) => "no_such_date",
+            K::EndBeforeStart { .. } => "end_before_start",
+            K::IssuedBeforeEnd { .. } => "issued_before_end",
+            K::InvalidKind(_) => "invalid_kind",
+            K::DuplicateNumber { .. } => "duplicate_number",
+            K::InconsistentRecipient { .. } => "inconsistent_recipient",
+            K::NumberTaken(_) => "number_taken",
+            K::FileChanged => "file_changed",
+            K::AbsolutePath(_) => "absolute_path",
+            K::LeavesFolder(_) => "leaves_folder",
+            K::FileNotFound(_) => "file_not_found",
+            K::NotAFile(_) => "not_a_file",
+            K::FileUnreadable(_) => "file_unreadable",
+            K::EmptyFile => "empty_file",
+            K::NotPdf => "not_pdf",
+            K::IncompletePdf => "incomplete_pdf",
+            K::DamagedPdf => "damaged_pdf",
+        }
+    }
+
     /// One line for the operator: where, which field, what is wrong.
     pub fn message(&self, lang: Lang) -> String {
         format!("{}{}", self.place(lang), describe(&self.kind, lang))

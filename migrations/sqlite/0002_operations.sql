@@ -1,0 +1,20 @@
+-- What the lab's operations need: keys for the ingest API, and the audit
+-- trail read by recipient as well as by account.
+
+-- Keys of the lab's systems; only the SHA-256 of each key is kept. A name
+-- belongs to one live key at a time.
+CREATE TABLE api_keys (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT    NOT NULL,
+    hash         TEXT    NOT NULL UNIQUE,
+    scope        TEXT    NOT NULL,  -- 'ingest'
+    created_at   INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at   INTEGER
+);
+CREATE UNIQUE INDEX api_keys_live_name ON api_keys (name) WHERE revoked_at IS NULL;
+
+CREATE INDEX audit_recipient ON audit (recipient_id, at);
+
+-- Monitoring counts the emails given up at every scrape.
+CREATE INDEX outbox_failed ON outbox (id) WHERE failed_at IS NOT NULL AND sent_at IS NULL;
