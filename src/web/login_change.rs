@@ -84,7 +84,7 @@ pub async fn submit(
     };
     let refuse = |visitor: Visitor, error: &'static str| -> Result<Response, WebError> {
         let page = ChangePage {
-            layout: Layout::new(&state, &visitor, "email-change-title").as_error(),
+            layout: Layout::new(&state, &visitor, "email-change-title").into_error(),
             current: session.email.clone(),
             email: echo(&form.email, 254),
             error: Some(error),

@@ -57,7 +57,7 @@ impl Layout {
     }
 
     /// The same layout, titled as a page refusing what was typed.
-    pub fn as_error(mut self) -> Self {
+    pub fn into_error(mut self) -> Self {
         self.mark_error();
         self
     }

@@ -234,7 +234,7 @@ pub async fn email_submit(
         Ok(email) => email,
         Err(e) => {
             let page = EmailPage {
-                layout: Layout::new(&state, &visitor, "register-email-title").as_error(),
+                layout: Layout::new(&state, &visitor, "register-email-title").into_error(),
                 recipient_name: draft.recipient_name,
                 email: echo(&form.email, 254),
                 error: Some(email_error(e)),
@@ -247,7 +247,7 @@ pub async fn email_submit(
     let checks = [(throttle::EMAILS_PER_RECIPIENT, recipient.as_str())];
     if throttle::attempt(&state, &checks).await?.is_some() {
         let page = EmailPage {
-            layout: Layout::new(&state, &visitor, "register-email-title").as_error(),
+            layout: Layout::new(&state, &visitor, "register-email-title").into_error(),
             recipient_name: draft.recipient_name,
             email: echo(&form.email, 254),
             error: Some(EMAILS_THROTTLED),
@@ -400,7 +400,7 @@ pub async fn certify_submit(
     };
     if form.certify.is_none() {
         let page = CertifyPage {
-            layout: Layout::new(&state, &visitor, "register-certify-title").as_error(),
+            layout: Layout::new(&state, &visitor, "register-certify-title").into_error(),
             recipient_name: draft.recipient_name,
             email,
             error: true,

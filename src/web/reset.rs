@@ -59,7 +59,7 @@ pub async fn request_submit(
 ) -> Result<Response, WebError> {
     let Ok(email) = Email::parse(&form.email) else {
         let page = RequestPage {
-            layout: Layout::new(&state, &visitor, "reset-title").as_error(),
+            layout: Layout::new(&state, &visitor, "reset-title").into_error(),
             email: echo(&form.email, 254),
             error: Some("reset-email-invalid"),
         };

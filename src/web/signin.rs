@@ -353,7 +353,7 @@ pub async fn signin_submit(
         |e| e.normalized().to_owned(),
     );
     let mut page = SigninPage {
-        layout: Layout::new(&state, &visitor, "signin-title").as_error(),
+        layout: Layout::new(&state, &visitor, "signin-title").into_error(),
         email: echo(&form.email, 254),
         retour: retour.clone(),
         failed: true,
