@@ -26,12 +26,10 @@ const OPENAPI: &str = include_str!("openapi.json");
 
 /// The API's routes, under `/api/v1`.
 pub fn router(state: AppState) -> Router {
-    let limit = usize::try_from(state.config.api_batch_limit_mib.saturating_mul(1024 * 1024))
-        .unwrap_or(usize::MAX);
     let api = Router::new()
         .route(
             "/batches",
-            post(batches::create).layer(DefaultBodyLimit::max(limit)),
+            post(batches::create).layer(DefaultBodyLimit::disable()),
         )
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError::NotFound });
