@@ -3,7 +3,7 @@
 //! batch twice changes nothing.
 
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -43,25 +43,24 @@ pub async fn create(
     request: Request,
 ) -> Result<Response, ApiError> {
     let lang = preferred_lang(request.headers());
-    let is_multipart = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim()
-                .to_ascii_lowercase()
-                .starts_with("multipart/form-data")
-        });
-    if !is_multipart {
+        .unwrap_or_default()
+        .to_owned();
+    if !content_type
+        .trim()
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let multipart = Multipart::from_request(request, &state)
-        .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))?;
 
     let uploads = state.config.data_dir.join("uploads");
     let limit_mib = state.config.api_batch_limit_mib;
-    let upload = upload::receive(multipart, &uploads, limit_mib).await?;
+    let body = request.into_body();
+    let upload = upload::receive(&content_type, body, &uploads, limit_mib).await?;
     let source = format!("api:{}", key.name);
     let target = crate::app::import_target(&state);
     let result = import_from(&upload.manifest, &source, &target, &Silent).await;

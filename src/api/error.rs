@@ -32,6 +32,9 @@ pub enum ApiError {
     /// The body is not `multipart/form-data`.
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// The client stopped sending the batch.
+    #[error("request timeout")]
+    TimedOut,
     /// The batch is larger than allowed.
     #[error("payload too large")]
     TooLarge {
@@ -98,6 +101,11 @@ impl ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
                 "Send the batch as multipart/form-data.".to_owned(),
+            ),
+            ApiError::TimedOut => (
+                StatusCode::REQUEST_TIMEOUT,
+                "timed_out",
+                "The batch stopped arriving; send it again.".to_owned(),
             ),
             ApiError::TooLarge { limit_mib } => (
                 StatusCode::PAYLOAD_TOO_LARGE,

@@ -10,7 +10,6 @@ mod error;
 mod upload;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -26,13 +25,9 @@ const OPENAPI: &str = include_str!("openapi.json");
 
 /// The API's routes, under `/api/v1`.
 pub fn router(state: AppState) -> Router {
-    let limit = usize::try_from(state.config.api_batch_limit_mib.saturating_mul(1024 * 1024))
-        .unwrap_or(usize::MAX);
+    // The batch's size is limited while it is read (`api_batch_limit_mib`).
     let api = Router::new()
-        .route(
-            "/batches",
-            post(batches::create).layer(DefaultBodyLimit::max(limit)),
-        )
+        .route("/batches", post(batches::create))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError::NotFound });
     Router::new()
