@@ -293,3 +293,13 @@ report-kind-periodic = Periodic
 report-kind-complementary = Complementary
 report-kind-corrective = Corrective
 reports-file-size = PDF, { $size }
+reports-select = Select
+reports-select-which = Add report { $number } to the ZIP file
+reports-zip-hint = Tick the reports you want, then download them together as a single ZIP file (at most { $max } reports).
+reports-zip-selected = Download the ticked reports (ZIP)
+reports-zip-all = Download every report of this recipient for { $year } (ZIP)
+
+archive-title = Bulk download
+archive-none = No report was ticked. Tick at least one report in the list and try again.
+archive-too-many = A ZIP file holds at most { $max } reports. Tick fewer, or filter the list by recipient and year.
+archive-back = Back to my reports

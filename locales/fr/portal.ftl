@@ -293,3 +293,13 @@ report-kind-periodic = Périodique
 report-kind-complementary = Complémentaire
 report-kind-corrective = Rectificatif
 reports-file-size = PDF, { $size }
+reports-select = Choisir
+reports-select-which = Ajouter le rapport { $number } au fichier ZIP
+reports-zip-hint = Cochez les rapports voulus puis téléchargez-les ensemble dans un seul fichier ZIP ({ $max } rapports au plus).
+reports-zip-selected = Télécharger les rapports cochés (ZIP)
+reports-zip-all = Télécharger tous les rapports de ce destinataire pour { $year } (ZIP)
+
+archive-title = Téléchargement groupé
+archive-none = Aucun rapport n'a été coché. Cochez au moins un rapport dans la liste, puis recommencez.
+archive-too-many = Un fichier ZIP regroupe au plus { $max } rapports. Cochez-en moins, ou filtrez la liste par destinataire et par année.
+archive-back = Revenir à mes rapports

@@ -1,6 +1,7 @@
 //! The web layer: state, router, layout and the headers every page gets.
 
 mod account;
+mod archive;
 mod error;
 mod invitation;
 mod language;
@@ -125,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/rapports", get(reports::list))
         .route("/rapports/{id}/telecharger", get(reports::download))
+        .route("/rapports/archive", get(archive::download))
         .fallback(|| async { WebError::NotFound })
         .layer(middleware::from_fn_with_state(
             state.clone(),

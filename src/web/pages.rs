@@ -57,6 +57,9 @@ impl Layout {
     }
 
     /// The same layout, titled as a page refusing what was typed.
+    // Read as "this layout, as an error page's"; it consumes the layout so
+    // that it chains where the page is built.
+    #[allow(clippy::wrong_self_convention)]
     pub fn as_error(mut self) -> Self {
         self.mark_error();
         self
