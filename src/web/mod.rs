@@ -3,6 +3,7 @@
 mod account;
 mod archive;
 mod error;
+mod history;
 mod invitation;
 mod language;
 mod links;
@@ -127,6 +128,8 @@ pub fn router(state: AppState) -> Router {
         .route("/rapports", get(reports::list))
         .route("/rapports/{id}/telecharger", get(reports::download))
         .route("/rapports/archive", get(archive::download))
+        .route("/compte/historique", get(history::page))
+        .route("/compte/historique.csv", get(history::csv))
         .fallback(|| async { WebError::NotFound })
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -9,6 +9,7 @@ mod crash;
 mod delegation;
 mod demo;
 mod harness;
+mod history;
 mod hostile;
 mod import;
 mod instances;
