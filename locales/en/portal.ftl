@@ -295,7 +295,7 @@ report-kind-corrective = Corrective
 reports-file-size = PDF, { $size }
 reports-select = Select
 reports-select-which = Add report { $number } to the ZIP file
-reports-zip-hint = Tick the reports you want, then download them together as a single ZIP file (at most { $max } reports).
+reports-zip-hint = Tick the reports you want to receive together in a single ZIP file (at most { $max } reports).
 reports-zip-selected = Download the ticked reports (ZIP)
 reports-zip-all = Download every report of this recipient for { $year } (ZIP)
 
