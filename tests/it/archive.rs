@@ -345,7 +345,6 @@ async fn a_large_zip_is_whole_and_sent_while_it_is_built() {
         broken,
         "the archive ended as if whole after {received} bytes"
     );
-    assert!(received > big.len(), "the files before the last were sent");
     assert_eq!(downloads_of(&app, LARGE_ORDER[2]).await, 2);
     assert_eq!(
         downloads_of(&app, LARGE_ORDER[3]).await,

@@ -47,7 +47,10 @@ async fn an_owner_sees_who_downloaded_what_and_when() {
     app.clock.advance(chrono::Duration::minutes(90));
     let theirs = id_of(&app, "RDC-2025-001009").await;
     let url = app.url(&format!("/rapports/archive?rapport={theirs}"));
-    assert_eq!(delegate.get(&url).send().await.unwrap().status(), 200);
+    let r = delegate.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    // Each file is recorded as the archive is written: read it to the end.
+    r.bytes().await.unwrap();
 
     let (status, page) = app.get_text("/compte/historique").await;
     assert_eq!(status, 200);
