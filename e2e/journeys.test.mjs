@@ -18,6 +18,9 @@ const WORDS = {
     unmet: /pas encore respecté/,
     show: 'Afficher le mot de passe',
     download: 'Télécharger',
+    zipSelected: 'Télécharger les rapports cochés (ZIP)',
+    historyLink: "Consulter l'historique des téléchargements",
+    zipNone: /Aucun rapport n'a été coché/,
     account: 'Mon compte',
     giveAccess: "Donner l'accès",
     invited: /invitation envoyée/,
@@ -45,6 +48,9 @@ const WORDS = {
     unmet: /not met yet/,
     show: 'Show the password',
     download: 'Download',
+    zipSelected: 'Download the ticked reports (ZIP)',
+    historyLink: 'View the download history',
+    zipNone: /No report was ticked/,
     account: 'My account',
     giveAccess: 'Give access',
     invited: /invitation sent/,
@@ -311,6 +317,28 @@ async function mainJourney(portal, open, shot, w) {
   await delegate.click('main form button[type=submit]');
   await delegate.waitForURL('**/rapports');
   assert.equal(await delegate.locator('tbody tr').count(), 2, 'the delegate sees the shared reports');
+
+  // Nothing ticked: a page says so. Then the delegate ticks both reports
+  // and downloads them as one ZIP.
+  await delegate.click(`main >> text=${w.zipSelected}`);
+  assert.match(await delegate.textContent('main'), w.zipNone);
+  await checkPage(delegate, shot('26-archive-nothing-ticked'));
+  await delegate.goBack();
+  await delegate.check('tbody tr >> nth=0 >> input[type=checkbox]');
+  await delegate.check('tbody tr >> nth=1 >> input[type=checkbox]');
+  const [zip] = await Promise.all([
+    delegate.waitForEvent('download'),
+    delegate.click(`main >> text=${w.zipSelected}`),
+  ]);
+  assert.equal(zip.suggestedFilename(), 'rapports.zip');
+
+  // The owner sees both downloads, and by whom, in the access history.
+  await page.reload();
+  await page.click(`main >> text=${w.historyLink}`);
+  await page.waitForURL('**/compte/historique');
+  assert.match(await page.textContent('main'), /assistant\.demo@example\.org/);
+  await checkPage(page, shot('27-download-history'));
+  await page.goBack();
 
   await page.reload();
   await page.click(`main >> text=${w.remove}`);

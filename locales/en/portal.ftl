@@ -294,3 +294,37 @@ report-kind-periodic = Periodic
 report-kind-complementary = Supplementary
 report-kind-corrective = Corrective
 reports-file-size = PDF, { $size }
+reports-select = Select
+reports-select-which = Add report { $number } to the ZIP file
+reports-zip-hint = Tick the reports you want to receive together in a single ZIP file (at most { $max } reports).
+reports-zip-selected = Download the ticked reports (ZIP)
+reports-zip-all = Download every report of this recipient for { $year } (ZIP)
+
+archive-title = Bulk download
+archive-none = No report was ticked. Tick at least one report in the list and try again.
+archive-too-many = A ZIP file holds at most { $max } reports. Tick fewer, or filter the list by recipient and year.
+archive-back = Back to my reports
+
+account-history-heading = Download history
+account-history-intro = See who downloaded your reports, you or the people you gave access to, and when.
+account-history-link = View the download history
+history-title = Download history
+history-back = ← Back to My account
+history-intro = Every download of a report of your recipients, by you or by someone you gave access to, newest first.
+history-none = None of your reports has been downloaded yet.
+history-count = { $count ->
+    [one] 1 download
+   *[other] { $shown } downloads
+}
+history-export = Export the history (CSV)
+history-caption = Downloads of your reports, newest first
+history-col-when = Date
+history-col-who = Downloaded by
+history-col-role = Role
+history-col-number = Report no.
+history-col-code = Recipient code
+history-col-recipient = Recipient
+history-role-owner = owner
+history-role-delegate = delegated access
+history-at = { $date } at { $time }
+history-csv-name = download-history.csv

@@ -294,3 +294,37 @@ report-kind-periodic = Périodique
 report-kind-complementary = Complémentaire
 report-kind-corrective = Rectificatif
 reports-file-size = PDF, { $size }
+reports-select = Choisir
+reports-select-which = Ajouter le rapport { $number } au fichier ZIP
+reports-zip-hint = Cochez les rapports voulus puis téléchargez-les ensemble dans un seul fichier ZIP ({ $max } rapports au plus).
+reports-zip-selected = Télécharger les rapports cochés (ZIP)
+reports-zip-all = Télécharger tous les rapports de ce destinataire pour { $year } (ZIP)
+
+archive-title = Téléchargement groupé
+archive-none = Aucun rapport n'a été coché. Cochez au moins un rapport dans la liste, puis recommencez.
+archive-too-many = Un fichier ZIP regroupe au plus { $max } rapports. Cochez-en moins, ou filtrez la liste par destinataire et par année.
+archive-back = Revenir à mes rapports
+
+account-history-heading = Historique des téléchargements
+account-history-intro = Voyez qui, de vous ou des personnes à qui vous avez donné accès, a téléchargé vos rapports, et quand.
+account-history-link = Consulter l'historique des téléchargements
+history-title = Historique des téléchargements
+history-back = ← Revenir à Mon compte
+history-intro = Chaque téléchargement d'un rapport de vos destinataires, par vous ou par une personne à qui vous avez donné accès, du plus récent au plus ancien.
+history-none = Aucun de vos rapports n'a encore été téléchargé.
+history-count = { $count ->
+    [one] 1 téléchargement
+   *[other] { $shown } téléchargements
+}
+history-export = Exporter l'historique (CSV)
+history-caption = Téléchargements de vos rapports, du plus récent au plus ancien
+history-col-when = Date
+history-col-who = Téléchargé par
+history-col-role = Qualité
+history-col-number = N° de rapport
+history-col-code = Code destinataire
+history-col-recipient = Destinataire
+history-role-owner = titulaire
+history-role-delegate = accès délégué
+history-at = { $date } à { $time }
+history-csv-name = historique-telechargements.csv

@@ -933,6 +933,73 @@ pub trait Store: Send + Sync {
         hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<ApiKeyInfo>, DbError>;
+    /// The files of those of `report_ids` the account has access to, by
+    /// recipient code, period and number; ids out of its access are left out.
+    async fn archive_files(
+        &self,
+        account_id: i64,
+        report_ids: &[i64],
+    ) -> Result<Vec<ArchiveFile>, DbError>;
+    /// A page of the downloads of the reports of the recipients `owner_id`
+    /// owns, by anyone, newest first.
+    async fn download_history(
+        &self,
+        owner_id: i64,
+        query: &HistoryQuery,
+    ) -> Result<HistoryPage, DbError>;
+}
+
+/// A report going into an archive, once access is proven.
+#[derive(Debug, Clone)]
+pub struct ArchiveFile {
+    /// What a single download would need.
+    pub file: ReportFile,
+    /// The recipient's code.
+    pub recipient_code: String,
+    /// First day of the period, `YYYY-MM-DD`.
+    pub period_start: String,
+    /// Last day of the period, `YYYY-MM-DD`.
+    pub period_end: String,
+}
+
+/// Which downloads of the history to read.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryQuery {
+    /// Only downloads recorded before this one (so that pages read one
+    /// after the other neither skip nor repeat rows recorded meanwhile).
+    pub before_id: Option<i64>,
+    /// Rows to skip.
+    pub offset: i64,
+    /// Rows to read at most.
+    pub limit: i64,
+}
+
+/// One download, as its owner's history shows it.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    /// Row id of the download, increasing with time.
+    pub id: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Login of the account that downloaded.
+    pub email: String,
+    /// Whether that account is the owner (else a delegate, present or past).
+    pub by_owner: bool,
+    /// Report number.
+    pub report_number: String,
+    /// Recipient code.
+    pub recipient_code: String,
+    /// Recipient name.
+    pub recipient_name: String,
+}
+
+/// A page of the history with the total count.
+#[derive(Debug, Clone)]
+pub struct HistoryPage {
+    /// The rows of this page.
+    pub items: Vec<HistoryEntry>,
+    /// Every download in the history (ignoring `before_id`).
+    pub total: i64,
 }
 
 /// An entry of the audit trail.

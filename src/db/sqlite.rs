@@ -2314,6 +2314,81 @@ impl Store for SqliteStore {
         .await?;
         row.as_ref().map(api_key_info).transpose()
     }
+    async fn archive_files(
+        &self,
+        account_id: i64,
+        report_ids: &[i64],
+    ) -> Result<Vec<ArchiveFile>, DbError> {
+        let rows = sqlx::query(&format!(
+            "WITH access AS ({ACCESS})
+             SELECT r.id, r.number, r.file_sha256, r.file_size, r.file_name, r.published_at,
+                    rc.code, r.period_start, r.period_end
+             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id
+             WHERE r.id IN (SELECT value FROM json_each(?2)) AND r.recipient_id IN (SELECT recipient_id FROM access)
+             ORDER BY rc.code, r.period_start, r.number"
+        ))
+        .bind(account_id)
+        .bind(serde_json::to_string(report_ids).map_err(|e| DbError::Corrupt(e.to_string()))?)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(archive_file).collect()
+    }
+
+    async fn download_history(
+        &self,
+        owner_id: i64,
+        query: &HistoryQuery,
+    ) -> Result<HistoryPage, DbError> {
+        let from = "FROM downloads d JOIN reports r ON r.id = d.report_id
+             JOIN recipients rc ON rc.id = r.recipient_id
+             JOIN accounts a ON a.id = d.account_id
+             WHERE rc.owner_account_id = ?1";
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+            .bind(owner_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT d.id, d.at, a.email, d.account_id = ?1, r.number, rc.code, rc.name
+             {from} AND (?2 IS NULL OR d.id < ?2)
+             ORDER BY d.id DESC LIMIT ?3 OFFSET ?4"
+        ))
+        .bind(owner_id)
+        .bind(query.before_id)
+        .bind(query.limit)
+        .bind(query.offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows.iter().map(history_entry).collect::<Result<_, _>>()?;
+        Ok(HistoryPage { items, total })
+    }
+}
+
+fn archive_file(row: &sqlx::sqlite::SqliteRow) -> Result<ArchiveFile, DbError> {
+    Ok(ArchiveFile {
+        file: ReportFile {
+            id: row.try_get(0)?,
+            number: row.try_get(1)?,
+            sha256: row.try_get(2)?,
+            size: row.try_get(3)?,
+            file_name: row.try_get(4)?,
+            published_at: from_ts(row.try_get(5)?)?,
+        },
+        recipient_code: row.try_get(6)?,
+        period_start: row.try_get(7)?,
+        period_end: row.try_get(8)?,
+    })
+}
+
+fn history_entry(row: &sqlx::sqlite::SqliteRow) -> Result<HistoryEntry, DbError> {
+    Ok(HistoryEntry {
+        id: row.try_get(0)?,
+        at: from_ts(row.try_get(1)?)?,
+        email: row.try_get(2)?,
+        by_owner: row.try_get(3)?,
+        report_number: row.try_get(4)?,
+        recipient_code: row.try_get(5)?,
+        recipient_name: row.try_get(6)?,
+    })
 }
 
 fn report_item(row: &sqlx::sqlite::SqliteRow) -> Result<ReportListItem, DbError> {

@@ -1,6 +1,7 @@
 //! Rules of the portal with no I/O: values parsed at the edge, passwords,
 //! tokens and access.
 
+pub mod archive;
 pub mod email;
 pub mod lang;
 pub mod report;

@@ -1,8 +1,10 @@
 //! The web layer: state, router, layout and the headers every page gets.
 
 mod account;
+mod archive;
 mod error;
 mod health;
+mod history;
 mod invitation;
 mod language;
 mod links;
@@ -145,6 +147,9 @@ fn pages(state: AppState) -> Router {
         )
         .route("/rapports", get(reports::list))
         .route("/rapports/{id}/telecharger", get(reports::download))
+        .route("/rapports/archive", get(archive::download))
+        .route("/compte/historique", get(history::page))
+        .route("/compte/historique.csv", get(history::csv))
         .fallback(|| async { WebError::NotFound })
         .layer(middleware::from_fn_with_state(
             state.clone(),

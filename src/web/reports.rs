@@ -48,6 +48,7 @@ struct ReportsPage {
     pages: u32,
     total: i64,
     retention_months: u32,
+    max_files: u32,
 }
 
 impl ReportsPage {
@@ -57,6 +58,14 @@ impl ReportsPage {
 
     fn is_year(&self, year: &i32) -> bool {
         self.year == Some(*year)
+    }
+
+    /// The archive of every report of the chosen recipient for the chosen
+    /// year, with that year, when both filters are set.
+    fn zip_all_link(&self) -> Option<(String, String)> {
+        let (recipient, year) = (self.recipient?, self.year?);
+        let link = format!("/rapports/archive?destinataire={recipient}&annee={year}&tout=1");
+        Some((link, year.to_string()))
     }
 
     fn page_link(&self, page: u32) -> String {
@@ -114,6 +123,7 @@ pub async fn list(
         pages,
         total: found.total,
         retention_months: state.config.retention_months,
+        max_files: super::archive::MAX_FILES,
     };
     Ok(visitor.respond(render(&page)?))
 }

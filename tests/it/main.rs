@@ -6,10 +6,12 @@
 mod account;
 mod admin;
 mod api;
+mod archive;
 mod crash;
 mod delegation;
 mod demo;
 mod harness;
+mod history;
 mod hostile;
 mod import;
 mod instances;
