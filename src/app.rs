@@ -19,9 +19,6 @@ use crate::mail::transport::{Sender, Transport};
 use crate::storage::FileStore;
 use crate::web::{self, AppState};
 
-/// Password hashes computed at once, at most.
-const PARALLEL_HASHES: usize = 2;
-
 /// The running parts of the portal.
 #[derive(Clone)]
 pub struct App {
@@ -60,7 +57,7 @@ impl App {
             store,
             files,
             clock,
-            hasher: PasswordHasher::new(PARALLEL_HASHES)?,
+            hasher: PasswordHasher::new(crate::auth::hashing_slots(cores()))?,
             mail_wake,
         };
         Ok(Self { state, mailer })
@@ -104,6 +101,11 @@ impl App {
             .await
             .context("serving HTTP")
     }
+}
+
+/// The cores this process may use.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 /// Ctrl-C or SIGTERM (what systemd sends): requests under way finish, new
