@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use futures::{StreamExt, stream};
 
 use super::manifest::{BatchRow, Problem, ProblemKind, read_batch};
 use crate::db::{
@@ -13,6 +14,11 @@ use crate::db::{
 use crate::domain::Lang;
 use crate::domain::secret::SecurityCode;
 use crate::storage::{FileStore, StorageError, Stored};
+
+/// Files copied into the storage at once. Each copy is several trips to a
+/// blocking thread (look-up, read, write, rename), so one at a time leaves
+/// the disk and the cores waiting on each other.
+const PARALLEL_PUTS: usize = 16;
 
 /// Why a batch was not imported.
 #[derive(Debug, thiserror::Error)]
@@ -74,13 +80,17 @@ pub async fn import_manifest(
     if !check.conflicts.is_empty() {
         return Err(refused_conflicts(&check.conflicts, &rows, target.lang));
     }
+    let stored: Vec<_> = stream::iter(check.fresh.iter().map(|&i| &rows[i]))
+        .map(|row| async move {
+            let result = target.files.put_file(&row.sha256, &row.file, row.size);
+            (row, result.await)
+        })
+        .buffered(PARALLEL_PUTS)
+        .collect()
+        .await;
     let mut shared = Vec::new();
-    for row in check.fresh.iter().map(|&i| &rows[i]) {
-        match target
-            .files
-            .put_file(&row.sha256, &row.file, row.size)
-            .await
-        {
+    for (row, result) in stored {
+        match result {
             Ok(Stored::Written) => {}
             Ok(Stored::AlreadyThere) => shared.push(row),
             Err(StorageError::Changed(_)) => {
