@@ -20,9 +20,6 @@ use crate::metrics::Metrics;
 use crate::storage::FileStore;
 use crate::web::{self, AppState};
 
-/// Password hashes computed at once, at most.
-const PARALLEL_HASHES: usize = 2;
-
 /// The running parts of the portal.
 #[derive(Clone)]
 pub struct App {
@@ -63,7 +60,7 @@ impl App {
             store,
             files,
             clock,
-            hasher: PasswordHasher::new(PARALLEL_HASHES)?,
+            hasher: PasswordHasher::new(crate::auth::hashing_slots(cores()))?,
             mail_wake,
             metrics,
         };
@@ -127,6 +124,11 @@ pub fn import_target(state: &AppState) -> ImportTarget<'_> {
         first_connection_days: state.config.first_connection_days,
         metrics: &state.metrics,
     }
+}
+
+/// The cores this process may use.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 /// Ctrl-C or SIGTERM (what systemd sends): requests under way finish, new

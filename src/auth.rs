@@ -33,6 +33,13 @@ fn argon2() -> Result<Argon2<'static>, HashError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
+/// Password hashes computed at once on a machine with `cores` cores: half
+/// of them, at least one, so that a sign-in storm leaves the other half to
+/// the pages (each hash keeps a core busy for tens of milliseconds).
+pub fn hashing_slots(cores: usize) -> usize {
+    (cores / 2).max(1)
+}
+
 /// Hashes and verifies passwords off the async runtime.
 #[derive(Clone)]
 pub struct PasswordHasher {
@@ -108,6 +115,14 @@ fn verify_now(password: &Password, phc: &str) -> Result<bool, HashError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashing_takes_at_most_half_the_cores() {
+        assert_eq!(hashing_slots(1), 1);
+        assert_eq!(hashing_slots(2), 1);
+        assert_eq!(hashing_slots(3), 1);
+        assert_eq!(hashing_slots(8), 4);
+    }
 
     #[tokio::test]
     async fn verifies_what_it_hashed_and_nothing_else() {

@@ -1,6 +1,7 @@
 //! Report files, kept by content (SHA-256) in a folder or an object store.
 //! Files are only ever reached through the hash stored on a report row.
 
+use std::io::SeekFrom;
 use std::ops::Range;
 use std::path::Path as FsPath;
 use std::sync::Arc;
@@ -12,15 +13,23 @@ use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::prefix::PrefixStore;
-use object_store::{GetOptions, GetRange, ObjectStore, PutPayload, WriteMultipart};
+use object_store::{
+    GetOptions, GetRange, GetResultPayload, ObjectStore, PutPayload, WriteMultipart,
+};
 use sha2::{Digest, Sha256};
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio_util::io::ReaderStream;
 
 /// Files larger than this are uploaded in parts rather than read whole.
 const WHOLE_PUT_LIMIT: u64 = 8 * 1024 * 1024;
 /// Size of the parts of a large upload (S3 refuses parts under 5 MiB but
 /// the last), and of reads from disk.
 const CHUNK: usize = 8 * 1024 * 1024;
+/// Size of the reads that stream a file from a folder. Each read is one
+/// trip to a blocking thread: the store's own 8 KiB reads made a download
+/// cost a trip per 8 KiB. 128 KiB keeps 64 parallel downloads within a few
+/// MiB of buffers.
+const STREAM_CHUNK: usize = 128 * 1024;
 
 /// Why a file could not be stored or read.
 #[derive(Debug, thiserror::Error)]
@@ -175,7 +184,22 @@ impl FileStore {
             ..GetOptions::default()
         };
         let result = self.inner.get_opts(&key(sha256)?, options).await?;
-        Ok(result.into_stream().map_err(std::io::Error::other).boxed())
+        let range = result.range.clone();
+        match result.payload {
+            GetResultPayload::File(file, path) => {
+                let read_error = |source| StorageError::Read {
+                    path: path.display().to_string(),
+                    source,
+                };
+                let mut file = tokio::fs::File::from_std(file);
+                file.seek(SeekFrom::Start(range.start))
+                    .await
+                    .map_err(read_error)?;
+                let part = file.take(range.end - range.start);
+                Ok(ReaderStream::with_capacity(part, STREAM_CHUNK).boxed())
+            }
+            GetResultPayload::Stream(stream) => Ok(stream.map_err(std::io::Error::other).boxed()),
+        }
     }
 
     /// Deletes a stored file; deleting one already gone is not an error.
@@ -238,6 +262,41 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(parts.concat(), b"234");
+    }
+
+    #[tokio::test]
+    async fn a_folder_streams_large_reads_whole_or_by_range() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::open(dir.path().join("reports").to_str().unwrap()).unwrap();
+        let source = dir.path().join("big.pdf");
+        let content: Vec<u8> = (0..3 * STREAM_CHUNK + 5).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&source, &content).unwrap();
+        let sha = crate::domain::secret::sha256_hex(&content);
+        store
+            .put_file(&sha, &source, content.len() as u64)
+            .await
+            .unwrap();
+
+        let whole: Vec<Bytes> = store
+            .stream(&sha, None)
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(whole.concat(), content);
+        assert_eq!(whole.len(), 4, "one read per {STREAM_CHUNK} bytes");
+
+        let start = STREAM_CHUNK as u64 - 3;
+        let end = 2 * STREAM_CHUNK as u64 + 7;
+        let part: Vec<Bytes> = store
+            .stream(&sha, Some(start..end))
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(part.concat(), &content[start as usize..end as usize]);
     }
 
     #[tokio::test]

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use futures::StreamExt;
+use futures::stream::FuturesOrdered;
 
 use super::manifest::{BatchRow, FileEvent, Problem, ProblemKind, read_batch_reporting};
 use super::progress::{Progress, Silent, Stage};
@@ -14,6 +16,11 @@ use crate::db::{
 use crate::domain::secret::SecurityCode;
 use crate::metrics::{ImportResult, Metrics};
 use crate::storage::{FileStore, StorageError, Stored};
+
+/// Files copied into the storage at once. Each copy is several trips to a
+/// blocking thread (look-up, read, write, rename), so one at a time leaves
+/// the disk and the cores waiting on each other.
+const PARALLEL_PUTS: usize = 16;
 
 /// Why a batch was not imported.
 #[derive(Debug, thiserror::Error)]
@@ -102,13 +109,20 @@ async fn import_checked(
     }
     let fresh: Vec<&BatchRow> = check.fresh.iter().map(|&i| &rows[i]).collect();
     progress.stage(Stage::Storing, fresh.len());
+    // A window of copies in flight, kept in order so that progress and the
+    // first refusal read as in the manifest.
+    let mut waiting = fresh.into_iter();
+    let mut stored = FuturesOrdered::new();
     let mut shared = Vec::new();
-    for row in fresh {
-        match target
-            .files
-            .put_file(&row.sha256, &row.file, row.size)
-            .await
-        {
+    loop {
+        while stored.len() < PARALLEL_PUTS {
+            let Some(row) = waiting.next() else { break };
+            stored.push_back(put(target.files, row));
+        }
+        let Some((row, result)) = stored.next().await else {
+            break;
+        };
+        match result {
             Ok(Stored::Written) => {}
             Ok(Stored::AlreadyThere) => shared.push(row),
             Err(StorageError::Changed(_)) => {
@@ -137,6 +151,14 @@ async fn import_checked(
         ImportOutcome::NothingNew => Ok(Imported::NothingNew),
         ImportOutcome::Conflicts(conflicts) => Err(refused_conflicts(&conflicts, &rows)),
     }
+}
+
+/// Copies one row's file into the storage.
+async fn put<'a>(
+    files: &FileStore,
+    row: &'a BatchRow,
+) -> (&'a BatchRow, Result<Stored, StorageError>) {
+    (row, files.put_file(&row.sha256, &row.file, row.size).await)
 }
 
 /// Reads and checks the manifest and its files off the async threads.

@@ -5,16 +5,23 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures::{StreamExt, stream};
 use tokio::sync::Notify;
 
 use super::render::{MailContext, render};
-use super::transport::{OutgoingEmail, SendError, Sender, Transport};
+use super::transport::{OutgoingEmail, SMTP_CONNECTIONS, SendError, Sender, Transport};
 use crate::clock::Clock;
 use crate::db::{DbError, OutboxItem, Store};
 use crate::metrics::Metrics;
 
 /// Emails claimed at once.
 const BATCH: i64 = 50;
+/// Emails of a batch sent at once, each on its own connection of the
+/// transport's pool: a relay answers each email only after a round trip or
+/// more (and lettre's last write of a message waits for the relay's delayed
+/// acknowledgement, tens of milliseconds), so one email at a time leaves
+/// the sender idle most of the time.
+const PARALLEL_SENDS: usize = SMTP_CONNECTIONS as usize;
 /// Longest wait between two attempts of one email.
 const MAX_BACKOFF_SECS: i64 = 3600;
 /// Pause between polls when nothing is due.
@@ -62,8 +69,13 @@ impl Mailer {
             if items.is_empty() {
                 return Ok(pass);
             }
-            for item in items {
-                if self.deliver(item).await? {
+            let delivered: Vec<Result<bool, DbError>> = stream::iter(items)
+                .map(|item| self.deliver(item))
+                .buffer_unordered(PARALLEL_SENDS)
+                .collect()
+                .await;
+            for outcome in delivered {
+                if outcome? {
                     pass.sent += 1;
                 } else {
                     pass.deferred += 1;

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::Error as SmtpError;
+use lettre::transport::smtp::{Error as SmtpError, PoolConfig};
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// lettre's SMTP client on the Tokio runtime, with its connection pool.
@@ -20,6 +20,15 @@ type SmtpMailer = AsyncSmtpTransport<Tokio1Executor>;
 
 /// How long one SMTP delivery may take, from connecting to the final reply.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connections to the relay open at once, at most: the outbox sends that
+/// many emails in parallel. Few enough for relays that limit the
+/// connections of one client (a refused one only defers its email).
+// Limitation: lettre 0.11.23 leaves Nagle's algorithm on and writes the
+// final dot of a message on its own, so every email on a connection waits
+// for the relay's delayed acknowledgement (40 ms on Linux): a connection
+// carries about 20 emails a second, and these connections about 160. Only
+// a lettre that sets TCP_NODELAY removes the wait.
+pub const SMTP_CONNECTIONS: u32 = 8;
 
 /// Digits of the zero-padded outbox id that names an `.eml` file.
 // Limitation: ids of 10^12 and more get longer names, which no longer sort
@@ -175,7 +184,11 @@ fn smtp_transport(setting: &str) -> Result<SmtpMailer, TransportError> {
 
     let builder =
         SmtpMailer::from_url(setting).map_err(|e| TransportError::InvalidUrl(e.to_string()))?;
-    Ok(builder.timeout(Some(SMTP_TIMEOUT)).build())
+    let pool = PoolConfig::new().max_size(SMTP_CONNECTIONS);
+    Ok(builder
+        .timeout(Some(SMTP_TIMEOUT))
+        .pool_config(pool)
+        .build())
 }
 
 /// Refuses what lettre would accept silently: a user without a password

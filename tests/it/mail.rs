@@ -5,6 +5,7 @@ use std::io;
 use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
+use dosiport::mail::transport::SMTP_CONNECTIONS;
 
 use crate::harness::TestApp;
 
@@ -49,7 +50,12 @@ pub fn start_smtp_server(listener: std::net::TcpListener) -> Received {
     let recorder = Recorder::default();
     let messages = recorder.messages.clone();
     let mut server = mailin_embedded::Server::new(recorder);
-    server.with_name("relay.test").with_tcp_listener(listener);
+    // Like a real relay, it serves more connections at once than the outbox
+    // of two instances opens (a thread each here).
+    server
+        .with_name("relay.test")
+        .with_num_threads(4 * SMTP_CONNECTIONS)
+        .with_tcp_listener(listener);
     std::thread::spawn(move || {
         let _ = server.serve();
     });
@@ -144,4 +150,75 @@ async fn links_in_emails_ignore_the_requests_host_header() {
             .text
             .contains(&format!("{}/inscription/confirmer?jeton=", app.base))
     );
+}
+
+/// A relay that keeps each message's answer until another message is being
+/// sent beside it (or two seconds have passed), and notes the most messages
+/// it held at once.
+async fn start_waiting_relay() -> (u16, Arc<Mutex<usize>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let most = Arc::new(Mutex::new(0));
+    let held = Arc::new(tokio::sync::Semaphore::new(0));
+    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let record = most.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (most, held, in_flight) = (record.clone(), held.clone(), in_flight.clone());
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut read = BufReader::new(read);
+                write.write_all(b"220 relay\r\n").await?;
+                let mut line = String::new();
+                while read.read_line(&mut line).await? > 0 {
+                    let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                    line.clear();
+                    let answer: &[u8] = match verb.as_str() {
+                        "EHLO" => b"250-relay\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n",
+                        "QUIT" => b"221 bye\r\n",
+                        "DATA" => b"354 go on\r\n",
+                        _ => b"250 ok\r\n",
+                    };
+                    write.write_all(answer).await?;
+                    if verb != "DATA" {
+                        continue;
+                    }
+                    while read.read_line(&mut line).await? > 0 && line != ".\r\n" {
+                        line.clear();
+                    }
+                    line.clear();
+                    let now = in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    {
+                        let mut most = most.lock().unwrap();
+                        *most = (*most).max(now);
+                    }
+                    held.add_permits(now - 1);
+                    let wait =
+                        tokio::time::timeout(std::time::Duration::from_secs(2), held.acquire());
+                    if let Ok(Ok(permit)) = wait.await {
+                        permit.forget();
+                    }
+                    in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                    write.write_all(b"250 queued\r\n").await?;
+                }
+                Ok::<_, io::Error>(())
+            });
+        }
+    });
+    (port, most)
+}
+
+#[tokio::test]
+async fn the_outbox_sends_several_emails_at_once() {
+    let (port, most) = start_waiting_relay().await;
+    let app = TestApp::spawn_with(|c| c.mail = format!("smtp://127.0.0.1:{port}")).await;
+    app.import_ok("basic/manifest.csv").await;
+
+    let pass = app.app.mailer.deliver_due().await.unwrap();
+
+    assert_eq!((pass.sent, pass.deferred), (10, 0));
+    let most = *most.lock().unwrap();
+    assert!(most >= 2, "one email at a time ({most} at most)");
 }
