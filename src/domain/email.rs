@@ -4,6 +4,7 @@
 use std::fmt;
 
 use email_address::{EmailAddress, Options};
+use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 use unicode_normalization::UnicodeNormalization;
 
 /// Longest address accepted, in characters (RFC 5321 path limit less brackets).
@@ -76,11 +77,24 @@ impl Email {
             // An address literal: valid in RFC 5321, never a real recipient.
             return Err(EmailError::Syntax);
         }
-        let ascii_domain = idna::domain_to_ascii(domain).map_err(|_| EmailError::Syntax)?;
+        // A mail domain is a host name: after the IDNA mapping only letters,
+        // digits and hyphens may remain (a mapped character such as U+00B4
+        // would otherwise leave a space in the login).
+        let ascii_domain = Uts46::new()
+            .to_ascii(
+                domain.as_bytes(),
+                AsciiDenyList::STD3,
+                Hyphens::Allow,
+                DnsLength::Verify,
+            )
+            .map_err(|_| EmailError::Syntax)?;
         if !ascii_domain.contains('.') || ascii_domain.split('.').any(|l| l.is_empty()) {
             return Err(EmailError::Syntax);
         }
-        let normalized = format!("{}@{}", local.to_lowercase(), ascii_domain);
+        // Lower case can undo NFC (İ becomes i and a combining dot, which
+        // must then be ordered among other marks): normalise again after.
+        let local: String = local.to_lowercase().nfc().collect();
+        let normalized = format!("{local}@{ascii_domain}");
         if normalized.chars().count() > MAX_LEN {
             return Err(EmailError::TooLong);
         }
@@ -158,6 +172,19 @@ mod tests {
     }
 
     #[test]
+    fn a_login_parses_back_to_itself() {
+        // Found by fuzzing: lower case puts a combining dot out of order.
+        for typed in [
+            "\u{130}\u{651}a@example.com",
+            "\"\u{130}\u{611}\u{651}b\"@example.com",
+        ] {
+            let login = Email::parse(typed).unwrap();
+            let again = Email::parse(login.normalized()).unwrap();
+            assert_eq!(again.normalized(), login.normalized(), "{typed}");
+        }
+    }
+
+    #[test]
     fn refuses_broken_addresses() {
         assert_eq!(Email::parse("   "), Err(EmailError::Empty));
         assert_eq!(Email::parse("jean.dupont@"), Err(EmailError::Syntax));
@@ -176,6 +203,21 @@ mod tests {
             Err(EmailError::Syntax)
         );
         assert_eq!(Email::parse("bob@[127.0.0.1]"), Err(EmailError::Syntax));
+        // Found by fuzzing: U+00B4 maps to a space in IDNA.
+        assert_eq!(
+            Email::parse("r@ra`ex\u{B4}Yexe.com"),
+            Err(EmailError::Syntax)
+        );
+        for domain in ["a_b.com", "a b.com", "ex\u{FF01}.com", "-x-.example.com"] {
+            let typed = format!("bob@{domain}");
+            let parsed = Email::parse(&typed).map(|e| e.normalized().to_owned());
+            assert!(
+                parsed
+                    .as_ref()
+                    .map_or(true, |n| n.bytes().all(|b| b.is_ascii_graphic())),
+                "{typed}: {parsed:?}"
+            );
+        }
         assert_eq!(
             Email::parse("Jean <jean@example.com>"),
             Err(EmailError::DisplayName)
