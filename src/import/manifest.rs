@@ -89,7 +89,14 @@ impl BatchRow {
 /// file (paths relative to the manifest's folder). Returns all rows, or
 /// every problem found, sorted by row and column.
 pub fn read_batch(manifest: &Path) -> Result<Vec<BatchRow>, Vec<Problem>> {
-    let text = read_text(manifest).map_err(only)?;
+    let bytes = read_bytes(manifest).map_err(only)?;
+    read_batch_bytes(&bytes, manifest)
+}
+
+/// Checks a manifest already read as `bytes`, as if it were the file at
+/// `manifest`: its rows, then the files they name, relative to its folder.
+pub fn read_batch_bytes(bytes: &[u8], manifest: &Path) -> Result<Vec<BatchRow>, Vec<Problem>> {
+    let text = text::decode(bytes).map_err(only)?;
     let delimiter = text::delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -124,8 +131,8 @@ fn only(kind: ProblemKind) -> Vec<Problem> {
     vec![Problem::manifest(kind)]
 }
 
-/// The manifest's text, whatever its encoding, within a size limit.
-fn read_text(manifest: &Path) -> Result<String, ProblemKind> {
+/// The manifest's bytes, within a size limit.
+fn read_bytes(manifest: &Path) -> Result<Vec<u8>, ProblemKind> {
     let unreadable = |error: std::io::Error| ProblemKind::ManifestUnreadable(error.kind());
     let limit = MAX_MANIFEST_MIB * 1024 * 1024;
 
@@ -140,7 +147,7 @@ fn read_text(manifest: &Path) -> Result<String, ProblemKind> {
             limit_mib: MAX_MANIFEST_MIB,
         });
     }
-    text::decode(&bytes)
+    Ok(bytes)
 }
 
 fn read_header(reader: &mut csv::Reader<&[u8]>) -> Result<Header, Vec<Problem>> {
