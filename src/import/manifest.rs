@@ -107,7 +107,22 @@ pub fn read_batch_reporting(
     manifest: &Path,
     report: &(dyn Fn(FileEvent) + Sync),
 ) -> Result<Vec<BatchRow>, Vec<Problem>> {
-    let text = read_text(manifest).map_err(only)?;
+    let bytes = read_bytes(manifest).map_err(only)?;
+    read_batch_bytes_reporting(&bytes, manifest, report)
+}
+
+/// Checks a manifest already read as `bytes`, as if it were the file at
+/// `manifest`: its rows, then the files they name, relative to its folder.
+pub fn read_batch_bytes(bytes: &[u8], manifest: &Path) -> Result<Vec<BatchRow>, Vec<Problem>> {
+    read_batch_bytes_reporting(bytes, manifest, &|_| {})
+}
+
+fn read_batch_bytes_reporting(
+    bytes: &[u8],
+    manifest: &Path,
+    report: &(dyn Fn(FileEvent) + Sync),
+) -> Result<Vec<BatchRow>, Vec<Problem>> {
+    let text = text::decode(bytes).map_err(only)?;
     let delimiter = text::delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -143,8 +158,8 @@ fn only(kind: ProblemKind) -> Vec<Problem> {
     vec![Problem::manifest(kind)]
 }
 
-/// The manifest's text, whatever its encoding, within a size limit.
-fn read_text(manifest: &Path) -> Result<String, ProblemKind> {
+/// The manifest's bytes, within a size limit.
+fn read_bytes(manifest: &Path) -> Result<Vec<u8>, ProblemKind> {
     let unreadable = |error: std::io::Error| ProblemKind::ManifestUnreadable(error.kind());
     let limit = MAX_MANIFEST_MIB * 1024 * 1024;
 
@@ -159,7 +174,7 @@ fn read_text(manifest: &Path) -> Result<String, ProblemKind> {
             limit_mib: MAX_MANIFEST_MIB,
         });
     }
-    text::decode(&bytes)
+    Ok(bytes)
 }
 
 fn read_header(reader: &mut csv::Reader<&[u8]>) -> Result<Header, Vec<Problem>> {

@@ -5,5 +5,5 @@ pub mod manifest;
 pub mod pdf;
 pub mod progress;
 
-pub use manifest::{BatchRow, Problem, ProblemKind, read_batch};
+pub use manifest::{BatchRow, Problem, ProblemKind, read_batch, read_batch_bytes};
 pub use pdf::{PdfInfo, PdfProblem, check_pdf};

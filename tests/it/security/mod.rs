@@ -8,6 +8,7 @@ mod brute_force;
 mod csrf;
 mod email_links;
 mod enumeration;
+mod fuzz_seeds;
 mod headers;
 mod identity;
 mod import;
