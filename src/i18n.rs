@@ -126,20 +126,19 @@ impl Tr {
 
     /// A day, as people write it: "4 décembre 2026", "4 December 2026".
     pub fn date(&self, day: NaiveDate) -> String {
-        let locale = match self.lang {
-            Lang::Fr => chrono::Locale::fr_FR,
-            Lang::En => chrono::Locale::en_GB,
-        };
-        day.format_localized("%-d %B %Y", locale).to_string()
+        day.format_localized("%-d %B %Y", self.locale()).to_string()
     }
 
     /// A day in short: "4 déc. 2026", "4 Dec 2026".
     pub fn date_short(&self, day: NaiveDate) -> String {
-        let locale = match self.lang {
+        day.format_localized("%-d %b %Y", self.locale()).to_string()
+    }
+
+    fn locale(self) -> chrono::Locale {
+        match self.lang {
             Lang::Fr => chrono::Locale::fr_FR,
             Lang::En => chrono::Locale::en_GB,
-        };
-        day.format_localized("%-d %b %Y", locale).to_string()
+        }
     }
 
     /// A whole number with the language's thousands separator.
