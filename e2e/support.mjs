@@ -46,7 +46,7 @@ export async function startPortal() {
     child.on('exit', (code) => reject(new Error(`dosiport exited with ${code}: ${out}`)));
   });
   const codes = [...out.matchAll(/code (\S+)\s+report (\S+)/g)].map((m) => ({ code: m[1], report: m[2] }));
-  return { base: `http://127.0.0.1:${port}`, data, codes, stop: () => child.kill('SIGKILL') };
+  return { base: `http://localhost:${port}`, data, codes, stop: () => child.kill('SIGKILL') };
 }
 
 /** The newest email to `to` whose text holds `pattern`, as the mailbox shows it. */

@@ -55,6 +55,7 @@ impl App {
             lease_secs: config.mail_lease_seconds,
             metrics: metrics.clone(),
         };
+        let passkeys = crate::web::passkey_verifier(&config).map(Arc::new);
         let state = AppState {
             config: Arc::new(config),
             store,
@@ -63,6 +64,7 @@ impl App {
             hasher: PasswordHasher::new(crate::auth::hashing_slots(cores()))?,
             mail_wake,
             metrics,
+            passkeys,
         };
         Ok(Self { state, mailer })
     }

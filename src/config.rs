@@ -63,6 +63,7 @@ struct Raw {
     reminder_days: Option<i64>,
     mail_lease_seconds: Option<i64>,
     trust_forwarded_for: Option<bool>,
+    require_second_factor: Option<bool>,
     metrics_listen: Option<String>,
     api_batch_limit_mib: Option<i64>,
 }
@@ -112,6 +113,9 @@ pub struct Config {
     /// Whether a reverse proxy in front sets `X-Forwarded-For` (only then
     /// may its last entry name the client).
     pub trust_forwarded_for: bool,
+    /// Whether every account must sign in with a second factor (an
+    /// account without one sets one up right after its password).
+    pub require_second_factor: bool,
     /// A second address serving `/metrics` (and the health checks) to the
     /// monitoring only; none by default, so that metrics are never public.
     pub metrics_listen: Option<SocketAddr>,
@@ -221,6 +225,7 @@ impl Config {
             reminder_days: raw.reminder_days.unwrap_or(30).clamp(0, 366),
             mail_lease_seconds: bounded("mail_lease_seconds", raw.mail_lease_seconds, 300, 3600)?,
             trust_forwarded_for: raw.trust_forwarded_for.unwrap_or(false),
+            require_second_factor: raw.require_second_factor.unwrap_or(false),
             metrics_listen: parse_metrics_listen(raw.metrics_listen.as_deref(), listen)?,
             api_batch_limit_mib: u64::try_from(bounded(
                 "api_batch_limit_mib",
@@ -287,6 +292,9 @@ fn apply_env(raw: &mut Raw, var: impl Fn(&str) -> Option<String>) -> Result<(), 
     if let Some(value) = text("TRUST_FORWARDED_FOR") {
         raw.trust_forwarded_for = Some(matches!(value.trim(), "1" | "true" | "yes"));
     }
+    if let Some(value) = text("REQUIRE_SECOND_FACTOR") {
+        raw.require_second_factor = Some(matches!(value.trim(), "1" | "true" | "yes"));
+    }
     if let Some(months) = number("RETENTION_MONTHS")? {
         raw.retention_months = Some(u32::try_from(months).map_err(|_| ConfigError::Invalid {
             setting: "RETENTION_MONTHS",
@@ -297,7 +305,12 @@ fn apply_env(raw: &mut Raw, var: impl Fn(&str) -> Option<String>) -> Result<(), 
 }
 
 fn parse_public_url(value: Option<String>, listen: SocketAddr) -> Result<Url, ConfigError> {
-    let text = value.unwrap_or_else(|| format!("http://{listen}"));
+    // On this machine only, `localhost` is the name browsers allow
+    // passkeys for; an address is not.
+    let text = value.unwrap_or_else(|| match listen.ip().is_loopback() {
+        true => format!("http://localhost:{}", listen.port()),
+        false => format!("http://{listen}"),
+    });
     let url = Url::parse(&text).map_err(|e| ConfigError::Invalid {
         setting: "public_url",
         message: e.to_string(),
@@ -374,7 +387,7 @@ mod tests {
     fn defaults_work_with_nothing_set() {
         let config = Config::from_raw(Raw::default()).unwrap();
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
-        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(config.public_url.as_str(), "http://localhost:8080/");
         assert_eq!(config.database_url, "sqlite://./dosiport-data/dosiport.db");
         assert_eq!(config.mail, "dir:./dosiport-data/outbox");
         assert_eq!(config.storage, "./dosiport-data/reports");
@@ -418,7 +431,7 @@ mod tests {
         assert_eq!(config.mail, "dir:/srv/d/outbox");
         assert_eq!(
             config.link("/inscription"),
-            "http://127.0.0.1:9100/inscription"
+            "http://localhost:9100/inscription"
         );
     }
 

@@ -68,3 +68,18 @@ mail-email-asked-subject = Request to change your sign-in address
 mail-email-asked-intro = Someone asked for { $new } to become the sign-in name of your account. Nothing changes until the link sent to that new address is opened.
 mail-email-asked-not-you = If this was not you, change your password and tell our customer service.
 mail-email-changed-not-you = If this was not you, contact our customer service at once: this address no longer gives access to the account.
+
+mail-factor-subject = Two-step sign-in on your account changed
+mail-factor-app-added = An authenticator app was set up for your account: from now on, signing in asks for one of its codes after your password.
+mail-factor-passkey-added = The passkey “{ $name }” was added to your account: from now on, signing in may use it after your password.
+mail-factor-app-removed = The authenticator app of your account was removed: its codes no longer sign in.
+mail-factor-passkey-removed = The passkey “{ $name }” was removed from your account: it no longer signs in.
+mail-factor-codes-renewed = New recovery codes were made for your account: the previous ones no longer work.
+mail-factor-code-used = A recovery code was just used to sign in to your account. { $left ->
+    [0] None is left: make new ones from your account's security page.
+    [one] One is left.
+   *[other] { $left } are left.
+}
+mail-factor-all-removed = At your request, our customer service removed the two-step sign-in of your account: your password alone signs in again, and every session was signed out.
+mail-factor-not-you = If this was not you, change your password at once and tell our customer service.
+mail-factor-action = Review my account's security

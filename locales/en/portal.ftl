@@ -328,3 +328,97 @@ history-role-owner = owner
 history-role-delegate = delegated access
 history-at = { $date } at { $time }
 history-csv-name = download-history.csv
+
+## Two-step sign-in
+
+second-step-title = Second step of sign-in
+second-step-intro = Your password is right. Your account also asks for a second proof that it is you.
+second-step-refused-heading = This code does not sign in
+second-step-wrong-code = This code is not right, or was already used. Check it and type it again.
+second-step-blocked = Too many wrong codes. For your account's safety, try again in { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}.
+second-step-passkey-failed = The passkey's answer did not sign in. Try again, or use a code.
+second-step-passkey-heading = With a passkey
+second-step-passkey-submit = Use my passkey
+second-step-code-heading = With a code
+second-step-recovery-heading = With a recovery code
+second-step-code-label = Code
+second-step-recovery-label = Recovery code
+second-step-code-hint = The 6 digits your authenticator app shows now, or one of your recovery codes.
+second-step-recovery-hint = One of the recovery codes you kept when you set up two-step sign-in, such as ABCD-EFGH-JKMN-PQRS.
+second-step-submit = Sign in
+second-step-lost = Lost your device and your recovery codes? Call our customer service: after checking who you are, it can turn two-step sign-in off for your account.
+second-step-cancel = Cancel and sign out
+passkey-unsupported = This browser cannot use passkeys. Use another way in on this page.
+passkey-cancelled = The passkey did not answer (cancelled or timed out). Press the button to try again.
+passkey-needs-script = Passkeys need JavaScript, which is off in this browser.
+
+security-title = Two-step sign-in
+security-done-app = The authenticator app is set up: signing in now asks for one of its codes.
+security-done-passkey = The passkey is added: it can now sign in after your password.
+security-done-removed = The factor was removed.
+security-required-enrol = Your laboratory asks every account to sign in in two steps. Set up an authenticator app or a passkey to go on to your reports.
+security-status-heading = Status
+security-status-on = On: after your password, signing in asks for a code from your app, a passkey or a recovery code.
+security-status-off = Off: your password alone signs in. Add an authenticator app or a passkey so that a stolen password is not enough.
+security-required = Your laboratory requires two-step sign-in: the last factor cannot be removed.
+security-app-heading = Authenticator app
+security-app-name = authenticator app
+security-app-since = Set up on { $date }.
+security-app-none = An app on your phone (such as FreeOTP, Aegis, Google Authenticator or Microsoft Authenticator) shows a new 6-digit code every 30 seconds.
+security-app-add = Set up an authenticator app
+security-remove = Remove
+security-passkeys-heading = Passkeys
+security-passkeys-intro = A passkey is kept by your phone, your computer or a security key, and unlocked with your fingerprint, face or PIN.
+security-passkey-since = added on { $date }
+security-passkey-used = last used on { $date }
+security-passkey-add = Add a passkey
+security-codes-heading = Recovery codes
+security-codes-left = { $count ->
+    [0] No recovery code left: make new ones now.
+    [one] One recovery code left.
+   *[other] { $count } recovery codes left.
+}
+security-codes-renew = Make new recovery codes
+security-continue = Continue
+security-back = Back to two-step sign-in
+security-step-expired-title = This step is over
+security-step-expired = This step took too long, or was finished in another tab. Start again from the two-step sign-in page.
+security-app-title = Set up an authenticator app
+security-app-intro = To set up an app, type your password again.
+security-app-qr-label = QR code to scan with the authenticator app
+security-app-step-scan = In your authenticator app, add an account by scanning this QR code.
+security-app-step-type = If you cannot scan it, type this key instead:
+security-app-open = Open in an authenticator app on this device
+security-app-code = Code the app shows now (6 digits)
+security-app-submit = Check the code and turn on
+security-app-wrong-code = This code does not match. Check that the app's clock is right and type the code it shows now.
+security-passkey-title = Add a passkey
+security-passkey-intro = Name the passkey so that you recognise it later, then type your password again.
+security-passkey-name = Name of the passkey
+security-passkey-name-hint = For example: work laptop, phone, blue key.
+security-passkey-name-missing = Give the passkey a name.
+security-passkey-name-long = The name is too long: at most { $max } characters.
+security-passkey-create-intro = Press the button, then follow your browser's instructions to create the passkey “{ $name }”.
+security-passkey-create = Create the passkey
+security-passkey-failed-title = The passkey was not added
+security-passkey-failed = Its answer could not be checked, or it already belongs to your account. Nothing was changed.
+security-passkey-again = Try again
+security-remove-title = Remove a factor
+security-remove-intro = “{ $name }” will no longer sign in to your account. Type your password to confirm.
+security-remove-last = It is your last factor: two-step sign-in will be off and your recovery codes will stop working.
+security-remove-last-required = Your laboratory requires two-step sign-in: add another factor before you remove this one.
+security-remove-submit = Remove
+security-codes-title = Your recovery codes
+security-codes-intro = Each of these codes signs in once when your app or passkey is not at hand.
+security-codes-once = Keep them somewhere safe now, printed or in a password manager: they will not be shown again.
+security-codes-saved = I have kept them, continue
+security-renew-title = Make new recovery codes
+security-renew-intro = New codes replace all the previous ones, which will stop working. Type your password to confirm.
+security-renew-submit = Make new codes
+
+account-security-heading = Two-step sign-in
+account-security-intro = Ask for a code or a passkey after your password, so that a stolen password is not enough.
+account-security-link = Manage two-step sign-in

@@ -68,3 +68,18 @@ mail-email-asked-subject = Demande de changement de votre adresse de connexion
 mail-email-asked-intro = Une demande a été faite pour que { $new } devienne l'identifiant de votre compte. Rien ne change tant que le lien envoyé à cette nouvelle adresse n'est pas ouvert.
 mail-email-asked-not-you = Si ce n'est pas vous, changez votre mot de passe et prévenez notre service client.
 mail-email-changed-not-you = Si ce n'est pas vous, contactez sans attendre notre service client : cette adresse ne permet plus d'accéder au compte.
+
+mail-factor-subject = La connexion en deux étapes de votre compte a changé
+mail-factor-app-added = Une application d'authentification a été associée à votre compte : désormais, la connexion demande l'un de ses codes après votre mot de passe.
+mail-factor-passkey-added = La clé d'accès « { $name } » a été ajoutée à votre compte : désormais, elle peut servir à la connexion après votre mot de passe.
+mail-factor-app-removed = L'application d'authentification de votre compte a été retirée : ses codes ne permettent plus de se connecter.
+mail-factor-passkey-removed = La clé d'accès « { $name } » a été retirée de votre compte : elle ne permet plus de se connecter.
+mail-factor-codes-renewed = De nouveaux codes de secours ont été créés pour votre compte : les précédents ne fonctionnent plus.
+mail-factor-code-used = Un code de secours vient de servir à se connecter à votre compte. { $left ->
+    [0] Il n'en reste plus aucun : créez-en de nouveaux depuis la page de sécurité de votre compte.
+    [one] Il en reste un.
+   *[other] Il en reste { $left }.
+}
+mail-factor-all-removed = À votre demande, notre service client a retiré la connexion en deux étapes de votre compte : votre mot de passe suffit de nouveau pour vous connecter, et toutes les connexions ouvertes ont été fermées.
+mail-factor-not-you = Si ce n'est pas vous, changez tout de suite votre mot de passe et prévenez notre service client.
+mail-factor-action = Voir la sécurité de mon compte

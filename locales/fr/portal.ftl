@@ -328,3 +328,97 @@ history-role-owner = titulaire
 history-role-delegate = accès délégué
 history-at = { $date } à { $time }
 history-csv-name = historique-telechargements.csv
+
+## Connexion en deux étapes
+
+second-step-title = Deuxième étape de la connexion
+second-step-intro = Votre mot de passe est correct. Votre compte demande aussi une seconde preuve que c'est bien vous.
+second-step-refused-heading = Ce code ne permet pas de se connecter
+second-step-wrong-code = Ce code n'est pas bon, ou a déjà servi. Vérifiez-le et saisissez-le de nouveau.
+second-step-blocked = Trop de codes erronés. Pour la sécurité de votre compte, réessayez dans { $minutes ->
+    [one] une minute
+   *[other] { $minutes } minutes
+}.
+second-step-passkey-failed = La réponse de la clé d'accès n'a pas permis la connexion. Réessayez, ou utilisez un code.
+second-step-passkey-heading = Avec une clé d'accès
+second-step-passkey-submit = Utiliser ma clé d'accès
+second-step-code-heading = Avec un code
+second-step-recovery-heading = Avec un code de secours
+second-step-code-label = Code
+second-step-recovery-label = Code de secours
+second-step-code-hint = Les 6 chiffres qu'affiche maintenant votre application d'authentification, ou l'un de vos codes de secours.
+second-step-recovery-hint = L'un des codes de secours conservés lors de l'activation de la connexion en deux étapes, par exemple ABCD-EFGH-JKMN-PQRS.
+second-step-submit = Se connecter
+second-step-lost = Appareil et codes de secours perdus ? Appelez notre service client : après avoir vérifié votre identité, il peut désactiver la connexion en deux étapes de votre compte.
+second-step-cancel = Annuler et se déconnecter
+passkey-unsupported = Ce navigateur ne sait pas utiliser les clés d'accès. Utilisez un autre moyen proposé sur cette page.
+passkey-cancelled = La clé d'accès n'a pas répondu (annulation ou délai dépassé). Appuyez de nouveau sur le bouton pour réessayer.
+passkey-needs-script = Les clés d'accès ont besoin de JavaScript, désactivé dans ce navigateur.
+
+security-title = Connexion en deux étapes
+security-done-app = L'application d'authentification est activée : la connexion demande désormais l'un de ses codes.
+security-done-passkey = La clé d'accès est ajoutée : elle permet désormais de se connecter après votre mot de passe.
+security-done-removed = Le moyen de connexion a été retiré.
+security-required-enrol = Votre laboratoire demande à chaque compte de se connecter en deux étapes. Activez une application d'authentification ou une clé d'accès pour accéder à vos rapports.
+security-status-heading = État
+security-status-on = Activée : après votre mot de passe, la connexion demande un code de votre application, une clé d'accès ou un code de secours.
+security-status-off = Désactivée : votre mot de passe suffit pour vous connecter. Ajoutez une application d'authentification ou une clé d'accès pour qu'un mot de passe volé ne suffise pas.
+security-required = Votre laboratoire impose la connexion en deux étapes : le dernier moyen ne peut pas être retiré.
+security-app-heading = Application d'authentification
+security-app-name = application d'authentification
+security-app-since = Activée le { $date }.
+security-app-none = Une application de votre téléphone (par exemple FreeOTP, Aegis, Google Authenticator ou Microsoft Authenticator) affiche un nouveau code de 6 chiffres toutes les 30 secondes.
+security-app-add = Activer une application d'authentification
+security-remove = Retirer
+security-passkeys-heading = Clés d'accès
+security-passkeys-intro = Une clé d'accès est conservée par votre téléphone, votre ordinateur ou une clé de sécurité, et se déverrouille par empreinte, visage ou code PIN.
+security-passkey-since = ajoutée le { $date }
+security-passkey-used = dernière utilisation le { $date }
+security-passkey-add = Ajouter une clé d'accès
+security-codes-heading = Codes de secours
+security-codes-left = { $count ->
+    [0] Plus aucun code de secours : créez-en de nouveaux dès maintenant.
+    [one] Il reste un code de secours.
+   *[other] Il reste { $count } codes de secours.
+}
+security-codes-renew = Créer de nouveaux codes de secours
+security-continue = Continuer
+security-back = Retour à la connexion en deux étapes
+security-step-expired-title = Cette étape est terminée
+security-step-expired = Cette étape a pris trop de temps, ou a été terminée dans un autre onglet. Recommencez depuis la page de connexion en deux étapes.
+security-app-title = Activer une application d'authentification
+security-app-intro = Pour activer une application, saisissez de nouveau votre mot de passe.
+security-app-qr-label = QR code à scanner avec l'application d'authentification
+security-app-step-scan = Dans votre application d'authentification, ajoutez un compte en scannant ce QR code.
+security-app-step-type = Si vous ne pouvez pas le scanner, saisissez plutôt cette clé :
+security-app-open = Ouvrir dans une application d'authentification de cet appareil
+security-app-code = Code affiché maintenant par l'application (6 chiffres)
+security-app-submit = Vérifier le code et activer
+security-app-wrong-code = Ce code ne correspond pas. Vérifiez l'heure de l'appareil et saisissez le code affiché maintenant.
+security-passkey-title = Ajouter une clé d'accès
+security-passkey-intro = Nommez la clé d'accès pour la reconnaître plus tard, puis saisissez de nouveau votre mot de passe.
+security-passkey-name = Nom de la clé d'accès
+security-passkey-name-hint = Par exemple : ordinateur du bureau, téléphone, clé bleue.
+security-passkey-name-missing = Donnez un nom à la clé d'accès.
+security-passkey-name-long = Le nom est trop long : { $max } caractères au plus.
+security-passkey-create-intro = Appuyez sur le bouton, puis suivez les indications de votre navigateur pour créer la clé d'accès « { $name } ».
+security-passkey-create = Créer la clé d'accès
+security-passkey-failed-title = La clé d'accès n'a pas été ajoutée
+security-passkey-failed = Sa réponse n'a pas pu être vérifiée, ou elle appartient déjà à votre compte. Rien n'a été modifié.
+security-passkey-again = Réessayer
+security-remove-title = Retirer un moyen de connexion
+security-remove-intro = « { $name } » ne permettra plus de vous connecter. Saisissez votre mot de passe pour confirmer.
+security-remove-last = C'est votre dernier moyen : la connexion en deux étapes sera désactivée et vos codes de secours ne fonctionneront plus.
+security-remove-last-required = Votre laboratoire impose la connexion en deux étapes : ajoutez un autre moyen avant de retirer celui-ci.
+security-remove-submit = Retirer
+security-codes-title = Vos codes de secours
+security-codes-intro = Chacun de ces codes permet une seule connexion quand votre application ou votre clé d'accès n'est pas à portée de main.
+security-codes-once = Conservez-les maintenant en lieu sûr, imprimés ou dans un gestionnaire de mots de passe : ils ne seront plus affichés.
+security-codes-saved = Je les ai conservés, continuer
+security-renew-title = Créer de nouveaux codes de secours
+security-renew-intro = Les nouveaux codes remplacent tous les précédents, qui ne fonctionneront plus. Saisissez votre mot de passe pour confirmer.
+security-renew-submit = Créer de nouveaux codes
+
+account-security-heading = Connexion en deux étapes
+account-security-intro = Demandez un code ou une clé d'accès après votre mot de passe, pour qu'un mot de passe volé ne suffise pas.
+account-security-link = Gérer la connexion en deux étapes

@@ -10,7 +10,9 @@ use super::lookup::{not_an_email, recipient_id, unknown_account, unknown_recipie
 use super::text::{self, time};
 use super::{Outcome, Status};
 use crate::app::App;
-use crate::db::{CodeOutcome, CodeReplacement, DbError, Invite, NewCode, RetrySelection};
+use crate::db::{
+    AuditEvent, CodeOutcome, CodeReplacement, DbError, Invite, NewCode, RetrySelection,
+};
 use crate::domain::Email;
 use crate::domain::secret::SecurityCode;
 use crate::mail::sender::Pass;
@@ -134,6 +136,45 @@ fn code_refused(outcome: CodeOutcome, typed: &str) -> Outcome {
 }
 
 /// `admin revoke`.
+pub(super) async fn second_factor_off(
+    app: &App,
+    typed: &str,
+    actor: &str,
+) -> Result<Outcome, DbError> {
+    let Ok(email) = Email::parse(typed) else {
+        return Ok(not_an_email(typed));
+    };
+    let store = &app.state.store;
+    let Some(account) = store.account_by_email(email.normalized()).await? else {
+        return Ok(unknown_account(email.normalized()));
+    };
+    let now = app.state.clock.now();
+    let removed = store.remove_all_factors(account.id, now).await?;
+    let text = if removed {
+        tracing::info!(account_id = account.id, "second factors removed by support");
+        store
+            .audit(&AuditEvent {
+                at: now,
+                account_id: Some(account.id),
+                recipient_id: None,
+                event: "second_factor_off",
+                detail: actor.to_owned(),
+                client_addr: None,
+            })
+            .await?;
+        app.state.mail_wake.notify_one();
+        format!(
+            "Two-step sign-in is off for {}: its factors and recovery codes are removed, its \
+             sessions ended, and it was told by email.\n",
+            account.email
+        )
+    } else {
+        format!("{} has no second factor: nothing to do.\n", account.email)
+    };
+    let json = serde_json::json!({ "account_id": account.id, "removed": removed });
+    Ok(Outcome::done(text, json))
+}
+
 pub(super) async fn revoke(app: &App, typed: &str, actor: &str) -> Result<Outcome, DbError> {
     let Ok(email) = Email::parse(typed) else {
         return Ok(not_an_email(typed));

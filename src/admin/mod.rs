@@ -68,6 +68,14 @@ enum AdminCommand {
         /// Its login email.
         email: String,
     },
+    /// Turns two-step sign-in off for an account that lost every factor
+    /// and recovery code, once the person's identity is checked: its app,
+    /// passkeys and recovery codes are removed, its sessions end and it is
+    /// told by email. Its password signs in alone again.
+    SecondFactorOff {
+        /// Its login email.
+        email: String,
+    },
     /// Lists the emails given up or stuck in the outbox.
     Emails {
         /// Unsent emails queued longer ago than this count as stuck.
@@ -194,6 +202,9 @@ pub async fn run(app: &App, args: AdminArgs, out: &mut dyn Write) -> anyhow::Res
             actions::new_code(app, &recipient, actions::CodeAction::Rotate, &actor).await?
         }
         AdminCommand::Revoke { email } => actions::revoke(app, &email, &actor).await?,
+        AdminCommand::SecondFactorOff { email } => {
+            actions::second_factor_off(app, &email, &actor).await?
+        }
         AdminCommand::Emails {
             stuck_minutes,
             action,

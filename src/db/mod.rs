@@ -1,6 +1,7 @@
 //! Storage of rows. [`Store`] is the interface the rest of the portal uses;
 //! each database is one implementation of it with its own migrations.
 
+mod factors;
 mod postgres;
 mod sqlite;
 mod support;
@@ -13,6 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::domain::Lang;
 use crate::mail::Mail;
 
+pub use factors::*;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use support::*;
@@ -68,6 +70,11 @@ pub enum SessionKind {
     Full,
     /// Only setting the password (opened by an emailed link).
     SetPassword,
+    /// The password was right; the second factor is awaited.
+    SecondFactor,
+    /// The password was right, and the lab requires a second factor the
+    /// account has not set up yet: only setting one up.
+    Enrol,
 }
 
 impl SessionKind {
@@ -75,14 +82,17 @@ impl SessionKind {
         match self {
             Self::Full => "full",
             Self::SetPassword => "set_password",
+            Self::SecondFactor => "second_factor",
+            Self::Enrol => "enrol",
         }
     }
 
     fn from_str(text: &str) -> Self {
-        if text == "full" {
-            Self::Full
-        } else {
-            Self::SetPassword
+        match text {
+            "full" => Self::Full,
+            "second_factor" => Self::SecondFactor,
+            "enrol" => Self::Enrol,
+            _ => Self::SetPassword,
         }
     }
 }
@@ -601,7 +611,7 @@ pub struct OutboxItem {
 
 /// Access to the portal's rows.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: FactorStore + Send + Sync {
     /// Commits a checked batch at once: recipients, reports, invitations and
     /// notifications, or nothing.
     async fn import_batch(&self, plan: &ImportPlan) -> Result<ImportOutcome, DbError>;

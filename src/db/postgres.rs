@@ -17,6 +17,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgConnection, PgPool, Postgres, Row, Transaction};
 
 use super::*;
+
+mod factors;
 use crate::domain::secret::{SecurityCode, Token};
 
 /// Connections each process keeps at most.

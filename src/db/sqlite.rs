@@ -10,6 +10,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use super::*;
+
+mod factors;
 use crate::domain::secret::{SecurityCode, Token};
 
 /// How long a writer waits for another one before giving up.

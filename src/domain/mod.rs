@@ -9,4 +9,5 @@ pub mod report;
 pub use email::{Email, EmailError};
 pub use lang::Lang;
 pub mod password;
+pub mod second_factor;
 pub mod secret;

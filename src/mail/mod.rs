@@ -72,6 +72,11 @@ pub enum Mail {
         /// Whether the change is done (else only asked).
         done: bool,
     },
+    /// E-SECOND-FACTOR: the account's two-step sign-in changed.
+    SecondFactor {
+        /// What changed.
+        change: crate::db::FactorChange,
+    },
     /// E-NEW-REPORTS: reports were published for the account.
     NewReports {
         /// How many reports are new.
@@ -112,6 +117,7 @@ impl Mail {
             Mail::Delegate { .. } => "delegate",
             Mail::EmailChangeConfirm { .. } => "email_change_confirm",
             Mail::EmailChangeNotice { .. } => "email_change_notice",
+            Mail::SecondFactor { .. } => "second_factor",
         }
     }
 }

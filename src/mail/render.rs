@@ -5,6 +5,7 @@ use askama::Template;
 
 use super::Mail;
 use crate::config::Config;
+use crate::db::FactorChange;
 use crate::domain::Lang;
 use crate::i18n::Tr;
 
@@ -163,6 +164,7 @@ fn link(mail: &Mail, c: &MailContext) -> String {
             format!("{base}/compte/email/confirmer?jeton={token}")
         }
         Mail::EmailChangeNotice { .. } => format!("{base}/connexion"),
+        Mail::SecondFactor { .. } => format!("{base}/compte/securite"),
     }
 }
 
@@ -308,6 +310,29 @@ fn content(mail: &Mail, tr: Tr, c: &MailContext) -> (String, Vec<Block>) {
                 vec![
                     Block::Para(tr.t1(intro, "new", new_email.as_str())),
                     para(not_you),
+                ],
+            )
+        }
+        Mail::SecondFactor { change } => {
+            let intro = match change {
+                FactorChange::AppAdded => tr.t("mail-factor-app-added"),
+                FactorChange::PasskeyAdded { name } => {
+                    tr.t1("mail-factor-passkey-added", "name", name.as_str())
+                }
+                FactorChange::AppRemoved => tr.t("mail-factor-app-removed"),
+                FactorChange::PasskeyRemoved { name } => {
+                    tr.t1("mail-factor-passkey-removed", "name", name.as_str())
+                }
+                FactorChange::CodesRenewed => tr.t("mail-factor-codes-renewed"),
+                FactorChange::CodeUsed { left } => tr.t1("mail-factor-code-used", "left", *left),
+                FactorChange::AllRemoved => tr.t("mail-factor-all-removed"),
+            };
+            (
+                tr.t("mail-factor-subject"),
+                vec![
+                    Block::Para(intro),
+                    para("mail-factor-not-you"),
+                    action("mail-factor-action"),
                 ],
             )
         }
@@ -469,6 +494,20 @@ mod snapshots {
                 Mail::EmailChangeNotice {
                     new_email: "new@example.org".to_owned(),
                     done: true,
+                },
+            ),
+            (
+                "factor_passkey_added",
+                Mail::SecondFactor {
+                    change: FactorChange::PasskeyAdded {
+                        name: "Clé <USB> du bureau".to_owned(),
+                    },
+                },
+            ),
+            (
+                "factor_code_used",
+                Mail::SecondFactor {
+                    change: FactorChange::CodeUsed { left: 7 },
                 },
             ),
         ]

@@ -244,6 +244,26 @@ pub struct ChangeForm {
     confirmation: String,
 }
 
+/// Checks the password a signed-in person typed again, counted like
+/// sign-ins: the message id of the refusal, if refused.
+pub(super) async fn current_password_refusal(
+    state: &AppState,
+    session: &SessionInfo,
+    typed: &str,
+) -> Result<Option<&'static str>, WebError> {
+    let checks = [(throttle::SIGNIN_PER_ACCOUNT, session.email.as_str())];
+    if throttle::attempt(state, &checks).await?.is_some() {
+        return Ok(Some("common-too-many-tries"));
+    }
+    let account = state.store.account(session.account_id).await?;
+    let stored = account.and_then(|a| a.password_hash);
+    if !state.hasher.verify(Password::new(typed), stored).await? {
+        return Ok(Some("password-current-wrong"));
+    }
+    throttle::succeeded(state, &checks, &[]).await?;
+    Ok(None)
+}
+
 /// Password change posted: the current password proves the person; every
 /// other session ends and the account is told by email.
 pub async fn password_submit(
@@ -269,21 +289,9 @@ pub async fn password_submit(
         Ok(unprocessable(visitor.respond(render(&page)?)))
     };
 
-    let checks = [(throttle::SIGNIN_PER_ACCOUNT, session.email.as_str())];
-    if throttle::attempt(&state, &checks).await?.is_some() {
-        return refuse(visitor, "common-too-many-tries");
+    if let Some(refusal) = current_password_refusal(&state, &session, &form.current).await? {
+        return refuse(visitor, refusal);
     }
-    let account = state.store.account(session.account_id).await?;
-    let stored = account.and_then(|a| a.password_hash);
-    if !state
-        .hasher
-        .verify(Password::new(&form.current), stored)
-        .await?
-    {
-        return refuse(visitor, "password-current-wrong");
-    }
-    let account_key = [(throttle::SIGNIN_PER_ACCOUNT, session.email.as_str())];
-    throttle::succeeded(&state, &account_key, &[]).await?;
 
     let local = local_part(&session.email);
     let checked = if form.password == form.current {

@@ -9,9 +9,10 @@ use serde::Deserialize;
 
 use super::links::{self, LinkQuery, invalid_link, no_referrer};
 use super::pages::{Layout, MessagePage, render};
-use super::signin::{local_part, open_full_session, password_error};
+use super::second_factor;
+use super::signin::{local_part, password_error};
 use super::visitor::{CookieName, CsrfForm, Visitor};
-use super::{AppState, WebError, see_other};
+use super::{AppState, WebError};
 use crate::db::{Accepted, InvitationState};
 use crate::domain::password::{self, MAX_CHARS, MIN_CHARS};
 use crate::domain::secret::Token;
@@ -196,10 +197,14 @@ async fn finish(
         );
         return Ok(no_referrer(visitor.respond(render(&page)?)));
     }
-    if let Some(old) = visitor.session_hash.take() {
-        state.store.delete_session(&old).await?;
-    }
-    open_full_session(&state, &mut visitor, accepted.account_id, false).await?;
     tracing::info!(account_id = accepted.account_id, "delegate account created");
-    Ok(no_referrer(visitor.respond(see_other("/rapports"))))
+    let next = second_factor::after_password(
+        &state,
+        &mut visitor,
+        accepted.account_id,
+        false,
+        "/rapports",
+    )
+    .await?;
+    Ok(no_referrer(visitor.respond(next)))
 }

@@ -13,6 +13,8 @@ mod pages;
 mod registration;
 mod reports;
 mod reset;
+mod second_factor;
+mod security;
 mod signin;
 pub(crate) mod throttle;
 pub mod visitor;
@@ -35,6 +37,7 @@ use crate::metrics::Metrics;
 use crate::storage::FileStore;
 
 pub use error::{ErrorPage, WebError};
+pub use second_factor::passkey_verifier;
 
 /// Largest form accepted.
 const FORM_LIMIT: usize = 64 * 1024;
@@ -56,6 +59,9 @@ pub struct AppState {
     pub mail_wake: Arc<Notify>,
     /// Counters and gauges for monitoring.
     pub metrics: Metrics,
+    /// The verifier of passkeys, unless the portal's address cannot have
+    /// any (a bare IP address).
+    pub passkeys: Option<Arc<webauthn_rs::prelude::Webauthn>>,
 }
 
 /// The portal's routes: its pages, the ingest API and the health checks,
@@ -80,6 +86,7 @@ fn pages(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/static/password.js", get(pages::password_script))
+        .route("/static/passkey.js", get(pages::passkey_script))
         .route("/compte", get(account::page))
         .route(
             "/compte/mot-de-passe",
@@ -134,6 +141,39 @@ fn pages(state: AppState) -> Router {
         .route(
             "/connexion",
             get(signin::signin_form).post(signin::signin_submit),
+        )
+        .route(
+            "/connexion/verification",
+            get(second_factor::form).post(second_factor::submit_code),
+        )
+        .route(
+            "/connexion/verification/cle",
+            post(second_factor::submit_passkey),
+        )
+        .route("/compte/securite", get(security::page))
+        .route(
+            "/compte/securite/application",
+            get(security::app_form).post(security::app_start),
+        )
+        .route(
+            "/compte/securite/application/confirmer",
+            post(security::app_confirm),
+        )
+        .route(
+            "/compte/securite/cle",
+            get(security::passkey_form).post(security::passkey_start),
+        )
+        .route(
+            "/compte/securite/cle/confirmer",
+            post(security::passkey_confirm),
+        )
+        .route(
+            "/compte/securite/retirer",
+            get(security::remove_form).post(security::remove),
+        )
+        .route(
+            "/compte/securite/codes",
+            get(security::codes_form).post(security::codes_submit),
         )
         .route("/deconnexion", post(signin::sign_out))
         .route("/langue", post(language::switch))

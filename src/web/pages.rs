@@ -222,6 +222,17 @@ pub async fn password_script() -> impl IntoResponse {
     )
 }
 
+/// The script that lets passkeys answer in the browser.
+pub async fn passkey_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/passkey.js"),
+    )
+}
+
 /// Replaces the body of error responses with a page in the layout: the
 /// handlers' own errors, and the framework's (unknown method, malformed
 /// query, body too large…), so that no bare error text ever reaches a user.

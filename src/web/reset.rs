@@ -11,9 +11,10 @@ use serde::Deserialize;
 
 use super::links::{self, LinkQuery, invalid_link, no_referrer};
 use super::pages::{Layout, MessagePage, echo, render, unprocessable};
-use super::signin::{PasswordForm, local_part, open_full_session, password_error, password_page};
+use super::second_factor;
+use super::signin::{PasswordForm, local_part, password_error, password_page};
 use super::visitor::{CookieName, CsrfForm, Visitor};
-use super::{AppState, WebError, see_other, throttle};
+use super::{AppState, WebError, throttle};
 use crate::db::{LinkState, NewLink};
 use crate::domain::Email;
 use crate::domain::password;
@@ -206,7 +207,9 @@ pub async fn new_password_submit(
     visitor.remove_cookie(CookieName::Reset);
     visitor.session_hash = None;
     state.mail_wake.notify_one();
-    open_full_session(&state, &mut visitor, account_id, false).await?;
     tracing::info!(account_id, "password reset");
-    Ok(no_referrer(visitor.respond(see_other("/rapports"))))
+    // A reset proves the mailbox and the password, not the second factor.
+    let next =
+        second_factor::after_password(&state, &mut visitor, account_id, false, "/rapports").await?;
+    Ok(no_referrer(visitor.respond(next)))
 }

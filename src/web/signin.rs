@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::links::{self, LinkQuery, invalid_link, no_referrer};
 use super::pages::{Layout, MessagePage, echo, render, unprocessable};
 use super::visitor::{CookieName, CsrfForm, NoFields, Visitor};
-use super::{AppState, WebError, see_other, throttle};
+use super::{AppState, WebError, second_factor, see_other, throttle};
 use crate::db::{AuditEvent, LinkState, NewSession, SessionKind};
 use crate::domain::Email;
 use crate::domain::password::{self, MAX_CHARS, MIN_CHARS, Password, PasswordProblem};
@@ -263,9 +263,10 @@ pub async fn set_password_submit(
     };
     state.store.delete_sessions_of(account_id, None).await?;
     visitor.session_hash = None;
-    open_full_session(&state, &mut visitor, account_id, false).await?;
     audit(&state, &visitor, account_id, "password_set").await?;
-    Ok(visitor.respond(see_other("/rapports")))
+    let next =
+        second_factor::after_password(&state, &mut visitor, account_id, false, "/rapports").await?;
+    Ok(visitor.respond(next))
 }
 
 pub(super) fn local_part(email: &str) -> String {
@@ -386,12 +387,10 @@ pub async fn signin_submit(
     let address = [(throttle::SIGNIN_PER_ADDRESS, visitor.client_addr.as_str())];
     throttle::succeeded(&state, &account_key, &address).await?;
 
-    if let Some(old) = visitor.session_hash.take() {
-        state.store.delete_session(&old).await?;
-    }
-    open_full_session(&state, &mut visitor, account.id, form.remember.is_some()).await?;
-    audit(&state, &visitor, account.id, "signed_in").await?;
-    Ok(visitor.respond(see_other(&retour)))
+    let remember = form.remember.is_some();
+    let next =
+        second_factor::after_password(&state, &mut visitor, account.id, remember, &retour).await?;
+    Ok(visitor.respond(next))
 }
 
 /// Sign-out: ends this session.
@@ -414,23 +413,37 @@ pub(super) async fn open_full_session(
     account_id: i64,
     remember: bool,
 ) -> Result<(), WebError> {
+    open_session(state, visitor, account_id, SessionKind::Full, remember).await
+}
+
+/// Opens a new session of `kind`. `remember` keeps a full session beyond
+/// the browser's life; the short steps before one only note the choice.
+pub(super) async fn open_session(
+    state: &AppState,
+    visitor: &mut Visitor,
+    account_id: i64,
+    kind: SessionKind,
+    remember: bool,
+) -> Result<(), WebError> {
     let id = Token::generate();
     let now = state.clock.now();
-    let lifetime = if remember {
-        Duration::days(state.config.remember_days)
-    } else {
-        Duration::hours(state.config.session_hours)
+    let lifetime = match kind {
+        SessionKind::SecondFactor => Duration::minutes(second_factor::SECOND_STEP_MINUTES),
+        SessionKind::Enrol => Duration::minutes(second_factor::ENROL_MINUTES),
+        _ if remember => Duration::days(state.config.remember_days),
+        _ => Duration::hours(state.config.session_hours),
     };
     let session = NewSession {
         id_hash: id.hash(),
         account_id,
-        kind: SessionKind::Full,
+        kind,
         remember,
         now,
         expires_at: now + lifetime,
     };
     state.store.create_session(&session).await?;
-    let max_age = remember.then_some(lifetime);
+    visitor.session_hash = Some(session.id_hash);
+    let max_age = (remember && kind == SessionKind::Full).then_some(lifetime);
     visitor.set_cookie(CookieName::Session, id.expose().to_owned(), max_age);
     Ok(())
 }
@@ -441,13 +454,24 @@ async fn audit(
     account_id: i64,
     event: &'static str,
 ) -> Result<(), WebError> {
-    tracing::info!(account_id, event, "account event");
+    audit_with(state, visitor, account_id, event, "").await
+}
+
+/// Records an account's event in the audit trail, with a detail.
+pub(super) async fn audit_with(
+    state: &AppState,
+    visitor: &Visitor,
+    account_id: i64,
+    event: &'static str,
+    detail: &str,
+) -> Result<(), WebError> {
+    tracing::info!(account_id, event, detail, "account event");
     let entry = AuditEvent {
         at: state.clock.now(),
         account_id: Some(account_id),
         recipient_id: None,
         event,
-        detail: String::new(),
+        detail: detail.to_owned(),
         client_addr: Some(visitor.client_addr.clone()),
     };
     Ok(state.store.audit(&entry).await?)

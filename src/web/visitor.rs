@@ -298,8 +298,9 @@ where
 }
 
 /// The signed-in session allowed to see `page`; otherwise where to go: the
-/// first connection for a session that may only set its password, else the
-/// sign-in page, returning to `page` after.
+/// step a session is at (the first connection's password, the second
+/// factor, setting one up the lab requires), else the sign-in page,
+/// returning to `page` after.
 pub fn require_full_session<'a>(
     visitor: &'a Visitor,
     page: &str,
@@ -307,10 +308,12 @@ pub fn require_full_session<'a>(
     if let Some(session) = visitor.full_session() {
         return Ok(session);
     }
-    if visitor.session.is_some() {
-        return Err("/premiere-connexion".to_owned());
+    match visitor.session.as_ref().map(|s| s.kind) {
+        Some(SessionKind::SecondFactor) => Err(format!("/connexion/verification?retour={page}")),
+        Some(SessionKind::Enrol) => Err("/compte/securite".to_owned()),
+        Some(_) => Err("/premiere-connexion".to_owned()),
+        None => Err(format!("/connexion?retour={page}")),
     }
-    Err(format!("/connexion?retour={page}"))
 }
 
 /// A form with no field but the anti-forgery token.

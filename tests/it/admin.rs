@@ -166,7 +166,12 @@ async fn account_shows_access_delegates_activity_and_audit_trail() {
         .collect();
     assert_eq!(
         events,
-        ["delegate_added", "password_set", "registration_confirmed"]
+        [
+            "delegate_added",
+            "signed_in",
+            "password_set",
+            "registration_confirmed"
+        ]
     );
 
     let (_, delegate) = admin_json(&app, &["account", "assistant@example.org"]).await;

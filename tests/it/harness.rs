@@ -137,6 +137,11 @@ impl TestApp {
             config.storage = format!("s3://{bucket}/{prefix}");
         }
         adjust(&mut config);
+        // The address the test's browser uses: the one links in emails name.
+        let base = match config.public_url.host_str() {
+            Some("localhost") => config.public_url.as_str().trim_end_matches('/').to_owned(),
+            _ => format!("http://{addr}"),
+        };
 
         let start = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
         let clock = Arc::new(ManualClock::new(start));
@@ -151,7 +156,7 @@ impl TestApp {
 
         let (client, jar) = browser();
         Self {
-            base: format!("http://{addr}"),
+            base,
             metrics_base,
             app,
             clock,

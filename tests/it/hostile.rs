@@ -4,7 +4,7 @@
 use crate::harness::{TestApp, cookie};
 
 /// Every form of the portal (the security suite checks that none is missing).
-pub const FORMS: [&str; 17] = [
+pub const FORMS: [&str; 25] = [
     "/connexion",
     "/deconnexion",
     "/inscription",
@@ -22,6 +22,14 @@ pub const FORMS: [&str; 17] = [
     "/compte/delegues/retirer",
     "/invitation",
     "/langue",
+    "/connexion/verification",
+    "/connexion/verification/cle",
+    "/compte/securite/application",
+    "/compte/securite/application/confirmer",
+    "/compte/securite/cle",
+    "/compte/securite/cle/confirmer",
+    "/compte/securite/retirer",
+    "/compte/securite/codes",
 ];
 
 async fn snapshot(app: &TestApp) -> Vec<i64> {

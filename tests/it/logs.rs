@@ -99,6 +99,7 @@ async fn json_logs_name_requests_and_events_and_hold_no_secret() {
     let server = command(&app, data.path(), &server_log)
         .arg("serve")
         .env("DOSIPORT_LISTEN", format!("127.0.0.1:{port}"))
+        .env("DOSIPORT_PUBLIC_URL", &base)
         .stdout(Stdio::null())
         .spawn()
         .unwrap();

@@ -25,6 +25,7 @@ mod notify;
 mod registration;
 mod reports;
 mod retention;
+mod second_factor;
 mod security;
 mod signin;
 mod special;

@@ -9,6 +9,10 @@ use reqwest::Client;
 use reqwest::cookie::Jar;
 
 use super::{CONTACT, NEW_PASSWORD, OWNER, PASSWORD, csrf_of, fingerprint, last_link, post_routes};
+use dosiport::clock::Clock;
+use dosiport::domain::second_factor::app_code_at;
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+
 use crate::harness::{TestApp, post_with};
 
 /// One browser attacked, with the token another browser holds.
@@ -95,9 +99,25 @@ impl Target<'_> {
     }
 }
 
+/// The passkey question a page holds, as JSON.
+fn data_options(page: &str) -> String {
+    let at = page.find("data-options=\"").unwrap() + 14;
+    page[at..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
 #[tokio::test]
 async fn every_state_changing_request_needs_this_browsers_token_and_no_get_changes_state() {
-    let app = TestApp::spawn().await;
+    // A host name, not an address: passkeys are offered.
+    let app = TestApp::spawn_with(|config| {
+        config.public_url.set_host(Some("localhost")).unwrap();
+    })
+    .await;
     app.import_ok("basic/manifest.csv").await;
     let (other, other_jar) = app.new_browser();
     let foreign_token = csrf_of(&app, &other, &other_jar).await;
@@ -197,6 +217,73 @@ async fn every_state_changing_request_needs_this_browsers_token_and_no_get_chang
         .attack(
             "/mot-de-passe-oublie/nouveau",
             &[("password", PASSWORD), ("confirmation", PASSWORD)],
+        )
+        .await;
+
+    // Two-step sign-in: setting up an app, new recovery codes.
+    victim
+        .attack("/compte/securite/application", &[("password", PASSWORD)])
+        .await;
+    let (_, page) = app.get_text("/compte/securite/application").await;
+    let at = page.find("<code class=\"secret\">").unwrap() + 21;
+    let secret: String = page[at..].split('<').next().unwrap().replace(' ', "");
+    let code = app_code_at(&secret, app.clock.now().timestamp()).unwrap();
+    victim
+        .attack("/compte/securite/application/confirmer", &[("code", &code)])
+        .await;
+    victim
+        .attack("/compte/securite/codes", &[("password", PASSWORD)])
+        .await;
+    // The second step of a sign-in, with the app's code.
+    app.post("/deconnexion", &[]).await;
+    let signin = [("email", "nouvelle@example.org"), ("password", PASSWORD)];
+    let r = app.post("/connexion", &signin).await;
+    assert_eq!(r.url().path(), "/connexion/verification");
+    app.clock.advance(chrono::Duration::seconds(30));
+    let code = app_code_at(&secret, app.clock.now().timestamp()).unwrap();
+    victim
+        .attack("/connexion/verification", &[("code", &code)])
+        .await;
+    // A passkey, made by a software authenticator.
+    let origin = webauthn_rs::prelude::Url::parse(&app.base).unwrap();
+    let mut authenticator = webauthn_authenticator_rs::softpasskey::SoftPasskey::new(true);
+    victim
+        .attack(
+            "/compte/securite/cle",
+            &[("name", "Clé"), ("password", PASSWORD)],
+        )
+        .await;
+    let r = app
+        .post(
+            "/compte/securite/cle",
+            &[("name", "Clé"), ("password", PASSWORD)],
+        )
+        .await;
+    let options = data_options(&r.text().await.unwrap());
+    let created = authenticator
+        .do_registration(origin.clone(), serde_json::from_str(&options).unwrap())
+        .unwrap();
+    let created = serde_json::to_string(&created).unwrap();
+    victim
+        .attack(
+            "/compte/securite/cle/confirmer",
+            &[("credential", &created)],
+        )
+        .await;
+    app.post("/deconnexion", &[]).await;
+    app.post("/connexion", &signin).await;
+    let (_, page) = app.get_text("/connexion/verification").await;
+    let asserted = authenticator
+        .do_authentication(origin, serde_json::from_str(&data_options(&page)).unwrap())
+        .unwrap();
+    let asserted = serde_json::to_string(&asserted).unwrap();
+    victim
+        .attack("/connexion/verification/cle", &[("credential", &asserted)])
+        .await;
+    victim
+        .attack(
+            "/compte/securite/retirer",
+            &[("facteur", "application"), ("password", PASSWORD)],
         )
         .await;
 

@@ -102,7 +102,14 @@ pub async fn fingerprint(app: &TestApp) -> Vec<String> {
              || ' ' || lang
          FROM accounts ORDER BY id",
         "SELECT id_hash || ' ' || CAST(account_id AS TEXT) || ' ' || kind
+             || ' ' || COALESCE(pending, '-')
          FROM sessions ORDER BY id_hash",
+        "SELECT CAST(account_id AS TEXT) || ' ' || secret || ' ' || CAST(last_step AS TEXT)
+         FROM totp_factors ORDER BY account_id",
+        "SELECT credential_id || ' ' || passkey || ' ' || COALESCE(CAST(last_used_at AS TEXT), '-')
+         FROM passkeys ORDER BY id",
+        "SELECT code_hash || CASE WHEN used_at IS NULL THEN '' ELSE ' used' END
+         FROM recovery_codes ORDER BY code_hash",
         "SELECT CAST(id AS TEXT) || ' ' || purpose
              || CASE WHEN used_at IS NULL THEN '' ELSE ' used' END
              || CASE WHEN revoked_at IS NULL THEN '' ELSE ' revoked' END
