@@ -249,10 +249,17 @@ pub(super) async fn account(app: &App, typed: &str) -> Result<Outcome, DbError> 
     let audit = store
         .audit_trail(AuditSubject::Account(id), AUDIT_LINES)
         .await?;
+    let factors = store.factors(id).await?;
+    let two_step = TwoStep {
+        app: factors.totp.is_some(),
+        passkeys: factors.passkeys.iter().map(|p| p.name.clone()).collect(),
+        recovery_codes_left: factors.recovery_left,
+    };
 
     let out = account_text(
         app,
         &record,
+        &two_step,
         &access,
         &delegation.granted_by,
         &delegates,
@@ -260,6 +267,7 @@ pub(super) async fn account(app: &App, typed: &str) -> Result<Outcome, DbError> 
     );
     let json = serde_json::json!({
         "account": record,
+        "second_factors": two_step,
         "access": access,
         "granted_by": delegation.granted_by,
         "delegates": delegates,
@@ -268,9 +276,18 @@ pub(super) async fn account(app: &App, typed: &str) -> Result<Outcome, DbError> 
     Ok(Outcome::done(out, json))
 }
 
+/// An account's two-step sign-in, as support sees it.
+#[derive(Serialize)]
+struct TwoStep {
+    app: bool,
+    passkeys: Vec<String>,
+    recovery_codes_left: i64,
+}
+
 fn account_text(
     app: &App,
     record: &AccountRecord,
+    two_step: &TwoStep,
     access: &[Access],
     granted_by: &[String],
     delegates: &[Delegate],
@@ -285,6 +302,21 @@ fn account_text(
         "not chosen yet"
     };
     let _ = writeln!(out, "  password:     {password}");
+    let mut factors = Vec::new();
+    if two_step.app {
+        factors.push("authenticator app".to_owned());
+    }
+    factors.extend(two_step.passkeys.iter().map(|n| format!("passkey {n:?}")));
+    let second = if factors.is_empty() {
+        "off".to_owned()
+    } else {
+        format!(
+            "{} ({} recovery code(s) left)",
+            factors.join(", "),
+            two_step.recovery_codes_left
+        )
+    };
+    let _ = writeln!(out, "  two-step:     {second}");
     let _ = writeln!(out, "  language:     {}", record.lang);
     let _ = writeln!(out, "  created:      {}", time(app, a.created_at));
     let _ = writeln!(out, "  sessions:     {} open", record.live_sessions);

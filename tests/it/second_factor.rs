@@ -605,6 +605,14 @@ async fn delegation_and_email_change_keep_working_with_two_steps() {
 async fn the_lab_turns_two_steps_off_for_someone_who_lost_everything() {
     let app = owner().await;
     set_up_app(&app).await;
+    let args = admin::parse(["account", OWNER]).unwrap();
+    let mut out = Vec::new();
+    admin::run(&app.app, args, &mut out).await.unwrap();
+    let shown = String::from_utf8(out).unwrap();
+    assert!(
+        shown.contains("two-step:     authenticator app (10 recovery code(s) left)"),
+        "{shown}"
+    );
     let args = admin::parse(["second-factor-off", OWNER]).unwrap();
     let mut out = Vec::new();
     let status = admin::run(&app.app, args, &mut out).await.unwrap();
