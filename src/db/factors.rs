@@ -63,6 +63,8 @@ pub enum NewFactor {
     Totp {
         /// The shared secret.
         secret: String,
+        /// The step of the code that proved it: it may not sign in.
+        last_step: i64,
     },
     /// A passkey.
     Passkey {

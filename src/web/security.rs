@@ -339,14 +339,12 @@ pub async fn app_confirm(
         return Ok(visitor.respond(see_other("/compte/securite")));
     }
     throttle::succeeded(&state, &[(CODES_PER_ACCOUNT, account_key.as_str())], &[]).await?;
-    let factor = NewFactor::Totp { secret };
-    let added = add(&state, visitor, &session, &factor, "application").await?;
     // The code that proved the app may not sign in as well.
-    state
-        .store
-        .accept_totp_step(session.account_id, step)
-        .await?;
-    Ok(added)
+    let factor = NewFactor::Totp {
+        secret,
+        last_step: step,
+    };
+    add(&state, visitor, &session, &factor, "application").await
 }
 
 /// Adds a factor; makes recovery codes when the account has none; ends a

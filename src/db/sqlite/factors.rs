@@ -96,13 +96,14 @@ impl FactorStore for SqliteStore {
     ) -> Result<bool, DbError> {
         let mut tx = self.write_tx().await?;
         let (inserted, change) = match factor {
-            NewFactor::Totp { secret } => {
+            NewFactor::Totp { secret, last_step } => {
                 let done = sqlx::query(
-                    "INSERT INTO totp_factors (account_id, secret, created_at) VALUES (?, ?, ?)
-                     ON CONFLICT DO NOTHING",
+                    "INSERT INTO totp_factors (account_id, secret, last_step, created_at)
+                     VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 )
                 .bind(account_id)
                 .bind(secret)
+                .bind(last_step)
                 .bind(ts(now))
                 .execute(&mut *tx)
                 .await?;
