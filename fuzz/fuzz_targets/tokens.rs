@@ -1,11 +1,12 @@
 //! Parsing of what browsers send back (link tokens, session ids, security
-//! codes, report numbers, delegate keys) on arbitrary text: no panic, and
+//! codes, report numbers, delegate keys, second-step codes) on arbitrary text: no panic, and
 //! whatever is accepted reads back as itself.
 
 #![no_main]
 
 use dosiport::db::DelegateKey;
 use dosiport::domain::report::ReportNumber;
+use dosiport::domain::second_factor;
 use dosiport::domain::secret::{SecurityCode, Token};
 use libfuzzer_sys::fuzz_target;
 
@@ -31,5 +32,14 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Some(key) = DelegateKey::decode(text) {
         assert_eq!(DelegateKey::decode(&key.encode()), Some(key));
+    }
+    // A second step's code: six ASCII digits, or the shape of a recovery
+    // code; checked against a fixed secret at a fixed time.
+    if let Some(code) = second_factor::app_code(text) {
+        assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()));
+    }
+    let _ = second_factor::check_app_code("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", text, 1_800_000_000);
+    if let Some(hash) = second_factor::recovery_hash(text) {
+        assert_eq!(hash.len(), 64);
     }
 });

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use dosiport::db::DelegateKey;
 use dosiport::domain::report::ReportNumber;
+use dosiport::domain::second_factor;
 use dosiport::domain::secret::{SecurityCode, Token};
 use dosiport::domain::{Email, Lang};
 use dosiport::import::read_batch_bytes;
@@ -72,6 +73,10 @@ fn token_seeds_read_back_as_themselves() {
         }
         if let Some(key) = DelegateKey::decode(&text) {
             assert_eq!(DelegateKey::decode(&key.encode()), Some(key));
+            accepted += 1;
+        }
+        if let Some(code) = second_factor::app_code(&text) {
+            assert_eq!(code.len(), 6);
             accepted += 1;
         }
         assert!(accepted > 0, "{path:?} is no seed of anything");
