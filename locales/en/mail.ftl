@@ -81,5 +81,5 @@ mail-factor-code-used = A recovery code was just used to sign in to your account
    *[other] { $left } are left.
 }
 mail-factor-all-removed = At your request, our customer service removed the two-step sign-in of your account: your password alone signs in again, and every session was signed out.
-mail-factor-not-you = If this was not you, change your password at once and tell our customer service.
+mail-factor-not-you = If this was not you, someone knows your password: from a session still open, remove any factor you do not know on your account's security page and change your password, or call our customer service at once.
 mail-factor-action = Review my account's security

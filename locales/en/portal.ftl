@@ -422,3 +422,6 @@ security-renew-submit = Make new codes
 account-security-heading = Two-step sign-in
 account-security-intro = Ask for a code or a passkey after your password, so that a stolen password is not enough.
 account-security-link = Manage two-step sign-in
+second-step-passkey-refused-heading = The passkey did not sign in
+security-status-to-set-up = Not set up yet: choose an authenticator app or a passkey below.
+security-to-account = Back to my account

@@ -81,5 +81,5 @@ mail-factor-code-used = Un code de secours vient de servir à se connecter à vo
    *[other] Il en reste { $left }.
 }
 mail-factor-all-removed = À votre demande, notre service client a retiré la connexion en deux étapes de votre compte : votre mot de passe suffit de nouveau pour vous connecter, et toutes les connexions ouvertes ont été fermées.
-mail-factor-not-you = Si ce n'est pas vous, changez tout de suite votre mot de passe et prévenez notre service client.
+mail-factor-not-you = Si ce n'est pas vous, quelqu'un connaît votre mot de passe : depuis une connexion encore ouverte, retirez tout moyen inconnu sur la page de sécurité de votre compte et changez votre mot de passe, ou appelez tout de suite notre service client.
 mail-factor-action = Voir la sécurité de mon compte

@@ -422,3 +422,6 @@ security-renew-submit = Créer de nouveaux codes
 account-security-heading = Connexion en deux étapes
 account-security-intro = Demandez un code ou une clé d'accès après votre mot de passe, pour qu'un mot de passe volé ne suffise pas.
 account-security-link = Gérer la connexion en deux étapes
+second-step-passkey-refused-heading = La clé d'accès n'a pas permis la connexion
+security-status-to-set-up = Pas encore activée : choisissez ci-dessous une application d'authentification ou une clé d'accès.
+security-to-account = Retour à mon compte

@@ -86,6 +86,17 @@ pub enum FactorRef {
     Passkey(i64),
 }
 
+/// What a removal did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// The factor is gone.
+    Removed,
+    /// The account has no such factor.
+    Unknown,
+    /// It is the last one, which must stay: nothing changed.
+    LastKept,
+}
+
 /// What changed in an account's two-step sign-in, as its email tells it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
@@ -131,13 +142,15 @@ pub trait FactorStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<bool, DbError>;
     /// Removes a factor and tells the account by email; the recovery codes
-    /// go with the last factor. False if there was no such factor.
+    /// go with the last factor, unless `keep_one` keeps it (checked in the
+    /// same transaction, so that parallel removals cannot take them all).
     async fn remove_factor(
         &self,
         account_id: i64,
         which: FactorRef,
+        keep_one: bool,
         now: DateTime<Utc>,
-    ) -> Result<bool, DbError>;
+    ) -> Result<Removal, DbError>;
     /// Replaces the recovery codes (hashes) and tells the account.
     async fn replace_recovery_codes(
         &self,

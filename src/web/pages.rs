@@ -30,6 +30,9 @@ pub struct Layout {
     pub tr: Tr,
     /// Where the language switch brings the visitor back.
     pub path: String,
+    /// Whether the page offers the language switch (not on a page shown
+    /// once, which the switch would lose).
+    pub switch: bool,
 }
 
 impl Layout {
@@ -46,6 +49,7 @@ impl Layout {
             csrf: visitor.csrf.clone(),
             tr,
             path: visitor.path.clone(),
+            switch: true,
         }
     }
 
@@ -260,6 +264,7 @@ pub async fn render_errors(
         csrf,
         tr,
         path: "/".to_owned(),
+        switch: true,
     };
     let body = MessagePage::new(layout, paragraphs, action).problem();
     let Ok(html) = body.render() else {

@@ -195,6 +195,11 @@ pub(super) async fn after_password(
     Ok(see_other(retour))
 }
 
+/// The factors, as the audit trail names them.
+pub(super) const APP: &str = "app";
+/// See [`APP`].
+pub(super) const PASSKEY: &str = "passkey";
+
 /// Codes tried at the second step, per account.
 pub(super) const CODES_PER_ACCOUNT: throttle::Limit = throttle::Limit {
     name: "factor-account",
@@ -217,7 +222,10 @@ struct SecondStepPage {
     has_app: bool,
     /// The passkey challenge, JSON, when the account has passkeys.
     passkey_options: Option<String>,
+    /// A refused code.
     error: Option<String>,
+    /// A refused passkey.
+    passkey_error: Option<String>,
     code: String,
 }
 
@@ -274,6 +282,7 @@ async fn second_step_page(
         has_app: factors.totp.is_some(),
         passkey_options,
         error,
+        passkey_error: None,
         code: String::new(),
     })
 }
@@ -357,7 +366,7 @@ async fn verify_code(
             return Ok(None);
         };
         let fresh = state.store.accept_totp_step(account_id, step).await?;
-        return Ok(fresh.then_some("app"));
+        return Ok(fresh.then_some(APP));
     }
     let Some(hash) = recovery_hash(typed) else {
         return Ok(None);
@@ -405,7 +414,9 @@ pub async fn submit_passkey(
     let Some(result) = proved else {
         tracing::info!(account_id = session.account_id, "passkey refused");
         let error = crate::i18n::Tr::new(visitor.lang).t("second-step-passkey-failed");
-        let page = second_step_page(&state, &visitor, &session, &retour, Some(error)).await?;
+        let mut page = second_step_page(&state, &visitor, &session, &retour, None).await?;
+        page.layout.mark_error();
+        page.passkey_error = Some(error);
         return Ok(unprocessable(visitor.respond(render(&page)?)));
     };
     let factors = state.store.factors(session.account_id).await?;
@@ -428,7 +439,7 @@ pub async fn submit_passkey(
             state.clock.now(),
         )
         .await?;
-    finish(&state, visitor, &session, "passkey", &retour).await
+    finish(&state, visitor, &session, PASSKEY, &retour).await
 }
 
 /// The second step passed: a full session in place of the waiting one.

@@ -10,14 +10,15 @@ use serde::Deserialize;
 use webauthn_rs::prelude::RegisterPublicKeyCredential;
 
 use super::account::current_password_refusal;
-use super::pages::{Layout, MessagePage, echo, escape, render, unprocessable};
+use super::pages::{Layout, MessagePage, escape, render, unprocessable};
 use super::second_factor::{
-    CODES_PER_ACCOUNT, Pending, credential_key, keep, kept, passkey_user, stored_passkeys, take,
+    APP, CODES_PER_ACCOUNT, PASSKEY, Pending, credential_key, keep, kept, passkey_user,
+    stored_passkeys, take,
 };
 use super::signin::{audit_with, open_session};
 use super::visitor::{CsrfForm, Visitor, require_full_session};
 use super::{AppState, WebError, see_other, throttle};
-use crate::db::{FactorRef, Factors, NewFactor, SessionInfo, SessionKind};
+use crate::db::{FactorRef, Factors, NewFactor, Removal, SessionInfo, SessionKind};
 use crate::domain::second_factor::{
     app_uri, check_app_code, grouped, new_app_secret, new_recovery_codes, qr_svg,
 };
@@ -369,12 +370,16 @@ async fn add(
         return Ok(visitor.respond(see_other("/compte/securite")));
     }
     state.mail_wake.notify_one();
+    let factor_name = match factor {
+        NewFactor::Totp { .. } => APP,
+        NewFactor::Passkey { .. } => PASSKEY,
+    };
     audit_with(
         state,
         &visitor,
         session.account_id,
         "second_factor_added",
-        done,
+        factor_name,
     )
     .await?;
     let enrolling = session.kind == SessionKind::Enrol;
@@ -391,7 +396,7 @@ async fn add(
             session.remember,
         )
         .await?;
-        audit_with(state, &visitor, account_id, "signed_in", done).await?;
+        audit_with(state, &visitor, account_id, "signed_in", factor_name).await?;
     }
     if !first_codes {
         return Ok(visitor.respond(see_other(&format!("/compte/securite?fait={done}"))));
@@ -464,7 +469,7 @@ pub async fn passkey_start(
     let Some(verifier) = state.passkeys.clone() else {
         return Ok(visitor.respond(see_other("/compte/securite")));
     };
-    let name = echo(form.name.trim(), NAME_MAX + 1);
+    let name = plain_name(&form.name);
     let tr = Tr::new(visitor.lang);
     let name_refusal = if name.is_empty() {
         Some(tr.t("security-passkey-name-missing"))
@@ -573,6 +578,21 @@ pub async fn passkey_confirm(
 
 // ---- Removal and recovery codes --------------------------------------------
 
+/// A typed name without control or invisible formatting characters (which
+/// could reorder the text around it on pages and in emails), trimmed.
+fn plain_name(typed: &str) -> String {
+    let kept: String = typed
+        .chars()
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+                    | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{061C}' | '\u{00AD}')
+        })
+        .take(NAME_MAX + 1)
+        .collect();
+    kept.trim().to_owned()
+}
+
 /// Which factor a form names: `application` or `cle-<id>`.
 fn factor_of(text: &str) -> Option<FactorRef> {
     match text {
@@ -597,6 +617,17 @@ fn named(factors: &Factors, which: FactorRef, tr: &Tr) -> Option<String> {
     }
 }
 
+/// The page refusing to remove the last factor the lab requires.
+fn last_required_page(state: &AppState, visitor: &Visitor) -> Result<Response, WebError> {
+    let page = MessagePage::new(
+        Layout::new(state, visitor, "security-remove-title"),
+        &["security-remove-last-required"],
+        Some(("security-back", "/compte/securite")),
+    )
+    .problem();
+    Ok((StatusCode::CONFLICT, render(&page)?).into_response())
+}
+
 /// Which factor to remove.
 #[derive(Deserialize)]
 pub struct RemoveQuery {
@@ -616,14 +647,7 @@ async fn removal_page(
     let which = factor_of(facteur).ok_or(WebError::NotFound)?;
     let name = named(&factors, which, &tr).ok_or(WebError::NotFound)?;
     if state.config.require_second_factor && factors.count() == 1 {
-        let page = MessagePage::new(
-            Layout::new(state, visitor, "security-remove-title"),
-            &["security-remove-last-required"],
-            Some(("security-back", "/compte/securite")),
-        )
-        .problem();
-        let response = (StatusCode::CONFLICT, render(&page)?).into_response();
-        return Ok(Err(response));
+        return Ok(Err(last_required_page(state, visitor)?));
     }
     let mut page = ConfirmPage::new(
         state,
@@ -679,11 +703,16 @@ pub async fn remove(
     }
     let which = factor_of(&form.facteur).ok_or(WebError::NotFound)?;
     let now = state.clock.now();
-    if state
+    let keep_one = state.config.require_second_factor;
+    let removal = state
         .store
-        .remove_factor(session.account_id, which, now)
-        .await?
-    {
+        .remove_factor(session.account_id, which, keep_one, now)
+        .await?;
+    if removal == Removal::LastKept {
+        let page = last_required_page(&state, &visitor)?;
+        return Ok(visitor.respond(page));
+    }
+    if removal == Removal::Removed {
         state.mail_wake.notify_one();
         audit_with(
             &state,
@@ -712,8 +741,9 @@ fn codes_page(
     enrolling: bool,
 ) -> CodesPage {
     let mut layout = Layout::new(state, visitor, "security-codes-title");
-    // The codes are shown once: the language switch leads to the overview.
-    layout.path = "/compte/securite".to_owned();
+    // The codes are shown once: the switch would reload the page without
+    // them.
+    layout.switch = false;
     CodesPage {
         layout,
         codes,
@@ -785,4 +815,17 @@ pub async fn codes_submit(
     .await?;
     let page = codes_page(&state, &visitor, codes, false);
     Ok(visitor.respond(render(&page)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_name;
+
+    #[test]
+    fn names_lose_invisible_and_reordering_characters() {
+        assert_eq!(plain_name("  Clé du bureau "), "Clé du bureau");
+        assert_eq!(plain_name("a\u{202E}b\u{200B}c\u{2066}d\ne"), "abcde");
+        assert_eq!(plain_name("\u{FEFF}\u{00AD}"), "");
+        assert_eq!(plain_name(&"é".repeat(100)).chars().count(), 61);
+    }
 }

@@ -178,6 +178,18 @@ where
             visitor.session = app.store.session(&hash, now, idle).await?;
             visitor.session_hash = visitor.session.as_ref().map(|_| hash);
         }
+        // Once the lab requires a second factor, a session opened before
+        // with the password alone may only set one up.
+        let unproven = visitor
+            .session
+            .as_mut()
+            .filter(|s| app.config.require_second_factor && s.kind == SessionKind::Full)
+            .filter(|s| s.has_password);
+        if let Some(session) = unproven
+            && !app.store.factors(session.account_id).await?.any()
+        {
+            session.kind = SessionKind::Enrol;
+        }
         Ok(visitor)
     }
 }

@@ -532,6 +532,90 @@ async fn the_lab_can_require_a_second_factor() {
 }
 
 #[tokio::test]
+async fn parallel_removals_cannot_take_the_last_required_factor() {
+    let app = TestApp::spawn_with(|config| {
+        config.require_second_factor = true;
+        config.public_url.set_host(Some("localhost")).unwrap();
+    })
+    .await;
+    app.import_ok("basic/manifest.csv").await;
+    let link = app.register_until_confirmation(CONTACT, OWNER).await;
+    app.get(&link).await;
+    app.post("/inscription/confirmer", &[]).await;
+    let fields = [("password", PASSWORD), ("confirmation", PASSWORD)];
+    app.post("/premiere-connexion", &fields).await;
+    let (_, page) = app.get_text("/compte/securite/application").await;
+    let secret = between(&page, "<code class=\"secret\">", "<").replace(' ', "");
+    let code = app_code_at(&secret, now(&app)).unwrap();
+    app.post("/compte/securite/application/confirmer", &[("code", &code)])
+        .await;
+    let (_, page) = app
+        .post_text(
+            "/compte/securite/cle",
+            &[("name", "Clé"), ("password", PASSWORD)],
+        )
+        .await;
+    let options = unescape(between(&page, "data-options=\"", "\""));
+    let created = SoftPasskey::new(true)
+        .do_registration(
+            Url::parse(&app.base).unwrap(),
+            serde_json::from_str(&options).unwrap(),
+        )
+        .unwrap();
+    let created = serde_json::to_string(&created).unwrap();
+    app.post(
+        "/compte/securite/cle/confirmer",
+        &[("credential", &created)],
+    )
+    .await;
+    let id = app.count("SELECT id FROM passkeys").await;
+    let passkey = format!("cle-{id}");
+
+    let app_removal = [("facteur", "application"), ("password", PASSWORD)];
+    let passkey_removal = [("facteur", passkey.as_str()), ("password", PASSWORD)];
+    let (first, second) = tokio::join!(
+        app.post("/compte/securite/retirer", &app_removal),
+        app.post("/compte/securite/retirer", &passkey_removal),
+    );
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    let left = app.count("SELECT COUNT(*) FROM totp_factors").await
+        + app.count("SELECT COUNT(*) FROM passkeys").await;
+    assert_eq!(left, 1);
+}
+
+#[tokio::test]
+async fn a_session_without_a_factor_sets_one_up_once_the_lab_requires_it() {
+    let app = TestApp::spawn_with(|config| config.require_second_factor = true).await;
+    app.import_ok("basic/manifest.csv").await;
+    let link = app.register_until_confirmation(CONTACT, OWNER).await;
+    app.get(&link).await;
+    app.post("/inscription/confirmer", &[]).await;
+    let fields = [("password", PASSWORD), ("confirmation", PASSWORD)];
+    app.post("/premiere-connexion", &fields).await;
+    let (_, page) = app.get_text("/compte/securite/application").await;
+    let secret = between(&page, "<code class=\"secret\">", "<").replace(' ', "");
+    let code = app_code_at(&secret, now(&app)).unwrap();
+    app.post("/compte/securite/application/confirmer", &[("code", &code)])
+        .await;
+    assert_eq!(app.get("/rapports").await.url().path(), "/rapports");
+    // Its factor gone by other means (an older portal, the database), the
+    // open session may only set one up again.
+    let pool = app.db().await;
+    sqlx::query("DELETE FROM totp_factors")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert_eq!(app.get("/rapports").await.url().path(), "/compte/securite");
+    assert_eq!(
+        app.get("/compte/historique.csv").await.url().path(),
+        "/compte/securite"
+    );
+}
+
+#[tokio::test]
 async fn delegation_and_email_change_keep_working_with_two_steps() {
     let app = owner().await;
     let (secret, _) = set_up_app(&app).await;

@@ -94,7 +94,7 @@ impl FactorStore for PostgresStore {
         recovery: Option<&[String]>,
         now: DateTime<Utc>,
     ) -> Result<bool, DbError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.locked_tx(Lock::Account(account_id)).await?;
         let (inserted, change) = match factor {
             NewFactor::Totp { secret, last_step } => {
                 let done = sqlx::query(
@@ -147,9 +147,10 @@ impl FactorStore for PostgresStore {
         &self,
         account_id: i64,
         which: FactorRef,
+        keep_one: bool,
         now: DateTime<Utc>,
-    ) -> Result<bool, DbError> {
-        let mut tx = self.write_tx().await?;
+    ) -> Result<Removal, DbError> {
+        let mut tx = self.locked_tx(Lock::Account(account_id)).await?;
         let change = match which {
             FactorRef::Totp => {
                 let done = sqlx::query("DELETE FROM totp_factors WHERE account_id = $1")
@@ -168,7 +169,7 @@ impl FactorStore for PostgresStore {
             .map(|name| FactorChange::PasskeyRemoved { name }),
         };
         let Some(change) = change else {
-            return Ok(false);
+            return Ok(Removal::Unknown);
         };
         let left: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM totp_factors WHERE account_id = $1)
@@ -177,12 +178,16 @@ impl FactorStore for PostgresStore {
         .bind(account_id)
         .fetch_one(&mut *tx)
         .await?;
+        if left == 0 && keep_one {
+            // Dropping the transaction rolls the removal back.
+            return Ok(Removal::LastKept);
+        }
         if left == 0 {
             store_codes(&mut tx, account_id, &[]).await?;
         }
         tell(&mut tx, account_id, change, now).await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(Removal::Removed)
     }
 
     async fn replace_recovery_codes(
@@ -191,7 +196,7 @@ impl FactorStore for PostgresStore {
         hashes: &[String],
         now: DateTime<Utc>,
     ) -> Result<(), DbError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.locked_tx(Lock::Account(account_id)).await?;
         store_codes(&mut tx, account_id, hashes).await?;
         tell(&mut tx, account_id, FactorChange::CodesRenewed, now).await?;
         tx.commit().await?;
@@ -215,7 +220,7 @@ impl FactorStore for PostgresStore {
         hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<i64>, DbError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.locked_tx(Lock::Account(account_id)).await?;
         let done = sqlx::query(
             "UPDATE recovery_codes SET used_at = $1 
              WHERE account_id = $2 AND code_hash = $3 AND used_at IS NULL",
@@ -264,7 +269,7 @@ impl FactorStore for PostgresStore {
         account_id: i64,
         now: DateTime<Utc>,
     ) -> Result<bool, DbError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.locked_tx(Lock::Account(account_id)).await?;
         let mut removed = 0;
         for sql in [
             "DELETE FROM totp_factors WHERE account_id = $1",

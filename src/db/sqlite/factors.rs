@@ -147,8 +147,9 @@ impl FactorStore for SqliteStore {
         &self,
         account_id: i64,
         which: FactorRef,
+        keep_one: bool,
         now: DateTime<Utc>,
-    ) -> Result<bool, DbError> {
+    ) -> Result<Removal, DbError> {
         let mut tx = self.write_tx().await?;
         let change = match which {
             FactorRef::Totp => {
@@ -168,7 +169,7 @@ impl FactorStore for SqliteStore {
             .map(|name| FactorChange::PasskeyRemoved { name }),
         };
         let Some(change) = change else {
-            return Ok(false);
+            return Ok(Removal::Unknown);
         };
         let left: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM totp_factors WHERE account_id = ?1)
@@ -177,12 +178,16 @@ impl FactorStore for SqliteStore {
         .bind(account_id)
         .fetch_one(&mut *tx)
         .await?;
+        if left == 0 && keep_one {
+            // Dropping the transaction rolls the removal back.
+            return Ok(Removal::LastKept);
+        }
         if left == 0 {
             store_codes(&mut tx, account_id, &[]).await?;
         }
         tell(&mut tx, account_id, change, now).await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(Removal::Removed)
     }
 
     async fn replace_recovery_codes(
