@@ -3,7 +3,18 @@
 // photographed into docs/screens/<language>/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPortal, latestEmail, launch, newPage, checkPage } from './support.mjs';
+import {
+  startPortal,
+  latestEmail,
+  launch,
+  newPage,
+  checkPage,
+  addVirtualAuthenticator,
+  appStep,
+  appCode,
+  freshAppCode,
+  assertFitsPhone,
+} from './support.mjs';
 
 const PASSWORD = 'une phrase de passe solide';
 const NEW_PASSWORD = 'un tout autre secret bien long';
@@ -39,6 +50,24 @@ const WORDS = {
     invalid: /Lien non valide/,
     invitationIntro: /vous donne accès/,
     emailChanged: /identifiant est désormais/,
+    manageTwoStep: 'Gérer la connexion en deux étapes',
+    twoStepOff: /Désactivée/,
+    twoStepOn: /Activée :/,
+    setUpApp: "Activer une application d'authentification",
+    continue: 'Continuer',
+    checkAndTurnOn: 'Vérifier le code et activer',
+    codesKept: 'Je les ai conservés, continuer',
+    appDone: /application d'authentification est activée/,
+    addPasskey: "Ajouter une clé d'accès",
+    passkeyName: 'Ordinateur du bureau',
+    createPasskey: "Créer la clé d'accès",
+    passkeyDone: /clé d'accès est ajoutée/,
+    secondStep: /Deuxième étape/,
+    usePasskey: "Utiliser ma clé d'accès",
+    signInButton: 'Se connecter',
+    wrongCode: /pas bon, ou a déjà servi/,
+    codesLeft: /Il reste 8 codes de secours/,
+    removeDone: /a été retiré/,
   },
   en: {
     locale: 'en-GB',
@@ -69,6 +98,24 @@ const WORDS = {
     invalid: /Link not valid/,
     invitationIntro: /gives you access/,
     emailChanged: /sign-in name is now/,
+    manageTwoStep: 'Manage two-step sign-in',
+    twoStepOff: /Off:/,
+    twoStepOn: /On:/,
+    setUpApp: 'Set up an authenticator app',
+    continue: 'Continue',
+    checkAndTurnOn: 'Check the code and turn on',
+    codesKept: 'I have kept them, continue',
+    appDone: /authenticator app is set up/,
+    addPasskey: 'Add a passkey',
+    passkeyName: 'Work laptop',
+    createPasskey: 'Create the passkey',
+    passkeyDone: /passkey is added/,
+    secondStep: /Second step/,
+    usePasskey: 'Use my passkey',
+    signInButton: 'Sign in',
+    wrongCode: /not right, or was already used/,
+    codesLeft: /8 recovery codes left/,
+    removeDone: /factor was removed/,
   },
 };
 
@@ -95,10 +142,11 @@ for (const [lang, w] of Object.entries(WORDS)) {
     }
   });
 
-  test(`${lang}: a forgotten password is replaced by an emailed link`, async () => {
+  test(`${lang}: a forgotten password is replaced by an emailed link, then the account signs in in two steps`, async (t) => {
     const portal = await startPortal();
     try {
-      await forgottenPassword(portal, open, shot, w);
+      const page = await forgottenPassword(portal, open, shot, w);
+      await twoStepSignIn(t, portal, page, shot, w);
     } finally {
       portal.stop();
     }
@@ -411,4 +459,125 @@ async function forgottenPassword(portal, open, shot, w) {
   await other.fill('#confirmation', PASSWORD);
   await other.click('main form button[type=submit]');
   await other.waitForURL('**/rapports');
+  return other;
+}
+
+// The account signed in on `page` turns two-step sign-in on with an
+// authenticator app, adds a passkey, then signs in with each factor and a
+// recovery code; a wrong code is refused on the way.
+async function twoStepSignIn(t, portal, page, shot, w) {
+  const email = 'veto.demo@example.org';
+  let secret;
+  let usedStep;
+  let recoveryCodes;
+
+  const signIn = async () => {
+    await page.click(`header >> text=${w.signOut}`);
+    await page.waitForURL('**/connexion?sortie=1');
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await page.click('main form button[type=submit]');
+    await page.waitForURL('**/connexion/verification?**');
+    assert.match(await page.textContent('h1'), w.secondStep);
+  };
+  const typeCode = async (code) => {
+    await page.fill('#code', code);
+    await page.getByRole('button', { name: w.signInButton, exact: true }).click();
+  };
+
+  await t.test('an authenticator app is set up after the password, with recovery codes', async () => {
+    await page.click(`nav >> text=${w.account}`);
+    await page.getByRole('link', { name: w.manageTwoStep }).click();
+    await page.waitForURL('**/compte/securite');
+    assert.match(await page.textContent('main'), w.twoStepOff);
+    await checkPage(page, shot('28-two-step-off'));
+
+    await page.getByRole('link', { name: w.setUpApp }).click();
+    await checkPage(page, shot('29-two-step-password-again'));
+    await page.fill('#password', PASSWORD);
+    await page.getByRole('button', { name: w.continue, exact: true }).click();
+    assert.equal(await page.locator('.qr svg[role=img]').count(), 1, 'a QR code to scan');
+    await checkPage(page, shot('30-two-step-app'));
+    await assertFitsPhone(page, 'app set-up', shot('38-phone-two-step-app'));
+
+    // The person types the key into their app, which shows its code.
+    secret = (await page.textContent('code.secret')).replace(/\s/g, '');
+    usedStep = appStep();
+    await page.fill('#code', appCode(secret, usedStep));
+    await page.getByRole('button', { name: w.checkAndTurnOn }).click();
+    recoveryCodes = await page.locator('ul.codes code').allTextContents();
+    assert.equal(recoveryCodes.length, 10, 'ten recovery codes shown once');
+    await checkPage(page, shot('31-recovery-codes'));
+    await assertFitsPhone(page, 'recovery codes');
+    await page.getByRole('link', { name: w.codesKept }).click();
+    await page.waitForURL('**/compte/securite?fait=application');
+    assert.match(await page.textContent('main'), w.appDone);
+    assert.match(await page.textContent('main'), w.twoStepOn);
+  });
+
+  await t.test('a passkey is added with the browser', async () => {
+    await addVirtualAuthenticator(page);
+    await page.getByRole('link', { name: w.addPasskey }).click();
+    await page.fill('#name', w.passkeyName);
+    await page.fill('#password', PASSWORD);
+    await checkPage(page, shot('32-passkey-name'));
+    await page.getByRole('button', { name: w.continue, exact: true }).click();
+    await checkPage(page, shot('33-passkey-create'));
+    await page.getByRole('button', { name: w.createPasskey }).click();
+    await page.waitForURL('**/compte/securite?fait=cle');
+    assert.match(await page.textContent('main'), w.passkeyDone);
+    assert.match(await page.textContent('main'), new RegExp(w.passkeyName));
+    await checkPage(page, shot('34-two-step-on'));
+    await assertFitsPhone(page, 'two-step sign-in');
+  });
+
+  await t.test('the second step refuses a wrong code, then takes the passkey', async () => {
+    await signIn();
+    await checkPage(page, shot('35-second-step'));
+    await assertFitsPhone(page, 'second step', shot('39-phone-second-step'));
+    const step = appStep();
+    const valid = [step - 1, step, step + 1].map((s) => appCode(secret, s));
+    let wrong = 123456;
+    while (valid.includes(String(wrong))) wrong += 1;
+    await typeCode(String(wrong));
+    assert.match(await page.textContent('.error-summary'), w.wrongCode);
+    assert.equal(await page.getAttribute('#code', 'aria-invalid'), 'true');
+    await checkPage(page, shot('36-second-step-wrong-code'));
+
+    await page.getByRole('button', { name: w.usePasskey }).click();
+    await page.waitForURL('**/rapports');
+  });
+
+  await t.test('a recovery code signs in once', async () => {
+    await signIn();
+    await typeCode(recoveryCodes[0]);
+    await page.waitForURL('**/rapports');
+    await signIn();
+    await typeCode(recoveryCodes[0]);
+    assert.match(await page.textContent('.error-summary'), w.wrongCode, 'a used recovery code is refused');
+    await typeCode(recoveryCodes[1]);
+    await page.waitForURL('**/rapports');
+    await page.goto(`${portal.base}/compte/securite`);
+    assert.match(await page.textContent('main'), w.codesLeft);
+  });
+
+  await t.test("the app's next code signs in", async () => {
+    await signIn();
+    // The code that turned the app on cannot sign in: the app's next one does.
+    const { code } = await freshAppCode(secret, usedStep);
+    await typeCode(code);
+    await page.waitForURL('**/rapports');
+  });
+
+  await t.test('the passkey is removed after the password', async () => {
+    await page.click(`nav >> text=${w.account}`);
+    await page.getByRole('link', { name: w.manageTwoStep }).click();
+    await page.click(`main li:has-text("${w.passkeyName}") >> a`);
+    await page.fill('#password', PASSWORD);
+    await checkPage(page, shot('37-remove-passkey'));
+    await page.click('main form button[type=submit]');
+    await page.waitForURL('**/compte/securite?fait=retire');
+    assert.match(await page.textContent('main'), w.removeDone);
+    assert.doesNotMatch(await page.textContent('main'), new RegExp(w.passkeyName));
+  });
 }

@@ -1,7 +1,9 @@
 // Helpers of the browser journeys: a real `dosiport serve --demo` on a free
-// port of 127.0.0.1, its outbox read like a mailbox, headless Chromium, and
-// an accessibility check of every page with axe-core.
+// port of 127.0.0.1 reached as localhost, its outbox read like a mailbox,
+// headless Chromium with a virtual passkey authenticator, an authenticator
+// app's codes, and an accessibility check of every page with axe-core.
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,10 +91,77 @@ export async function checkPage(page, name) {
     // eslint-disable-next-line no-undef
     axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
   );
-  const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`).join(', ')})`);
   assert.deepEqual(problems, [], `${name}: accessibility violations`);
   assert.ok(!(await page.content()).includes('⟦missing message⟧'), `${name}: a message is missing`);
   const file = join(screensDir, `${name}.png`);
   mkdirSync(dirname(file), { recursive: true });
   await page.screenshot({ path: file, fullPage: true });
+}
+
+/** Gives the page's browser a passkey authenticator that says yes at once. */
+export async function addVirtualAuthenticator(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+}
+
+const STEP_MS = 30_000;
+
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes = [];
+  let value = 0;
+  let bits = 0;
+  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) {
+    const digit = alphabet.indexOf(c);
+    assert.ok(digit >= 0, `base32 digit ${c}`);
+    value = (value << 5) | digit;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((value >> bits) & 0xff);
+      value &= (1 << bits) - 1;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** The 30-second step an authenticator app is in now. */
+export function appStep() {
+  return Math.floor(Date.now() / STEP_MS);
+}
+
+/** The 6 digits an authenticator app shows for a base32 secret in a step (RFC 6238). */
+export function appCode(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
+  const at = mac[mac.length - 1] & 0x0f;
+  const number = mac.readUInt32BE(at) & 0x7fffffff;
+  return String(number % 1_000_000).padStart(6, '0');
+}
+
+/** The app's code of a step after `used` (waiting for one if need be), as a person would type it. */
+export async function freshAppCode(secret, used) {
+  while (appStep() <= used) {
+    await new Promise((r) => setTimeout(r, (used + 1) * STEP_MS - Date.now() + 50));
+  }
+  const step = appStep();
+  return { step, code: appCode(secret, step) };
+}
+
+/** Fails if the page scrolls sideways on a 360 px wide phone; checks and shoots it there under `shot` if given. */
+export async function assertFitsPhone(page, name, shot) {
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  try {
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `${name}: no horizontal scrolling on a phone (${width} px)`);
+    if (shot) await checkPage(page, shot);
+  } finally {
+    await page.setViewportSize(viewport);
+  }
 }

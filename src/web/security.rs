@@ -81,6 +81,7 @@ pub async fn page(
         Some("application") => Some(layout.t("security-done-app")),
         Some("cle") => Some(layout.t("security-done-passkey")),
         Some("retire") => Some(layout.t("security-done-removed")),
+        Some("codes") => Some(layout.t("security-done-codes")),
         _ => None,
     };
     layout.path = "/compte/securite".to_owned();
@@ -401,7 +402,11 @@ async fn add(
     if !first_codes {
         return Ok(visitor.respond(see_other(&format!("/compte/securite?fait={done}"))));
     }
-    let page = codes_page(state, &visitor, codes, enrolling);
+    let next = match enrolling {
+        true => "/rapports".to_owned(),
+        false => format!("/compte/securite?fait={done}"),
+    };
+    let page = codes_page(state, &visitor, codes, next);
     Ok(visitor.respond(render(&page)?))
 }
 
@@ -731,15 +736,11 @@ pub async fn remove(
 struct CodesPage {
     layout: Layout,
     codes: Vec<String>,
-    next: &'static str,
+    /// Where the person goes once the codes are kept.
+    next: String,
 }
 
-fn codes_page(
-    state: &AppState,
-    visitor: &Visitor,
-    codes: Vec<String>,
-    enrolling: bool,
-) -> CodesPage {
+fn codes_page(state: &AppState, visitor: &Visitor, codes: Vec<String>, next: String) -> CodesPage {
     let mut layout = Layout::new(state, visitor, "security-codes-title");
     // The codes are shown once: the switch would reload the page without
     // them.
@@ -747,11 +748,7 @@ fn codes_page(
     CodesPage {
         layout,
         codes,
-        next: if enrolling {
-            "/rapports"
-        } else {
-            "/compte/securite"
-        },
+        next,
     }
 }
 
@@ -813,7 +810,12 @@ pub async fn codes_submit(
         "",
     )
     .await?;
-    let page = codes_page(&state, &visitor, codes, false);
+    let page = codes_page(
+        &state,
+        &visitor,
+        codes,
+        "/compte/securite?fait=codes".to_owned(),
+    );
     Ok(visitor.respond(render(&page)?))
 }
 

@@ -179,8 +179,12 @@ async fn an_app_is_asked_after_the_password_and_each_code_works_once() {
             && e.text
                 .contains("application d'authentification a été associée")
     }));
-    let (_, page) = app.get_text("/compte/securite").await;
+    // Once the codes are kept, the overview says the app is on.
+    let next = between(&page, "<a class=\"button\" href=\"", "\"");
+    assert_eq!(next, "/compte/securite?fait=application");
+    let (_, page) = app.get_text(next).await;
     assert!(page.contains("Activée :"), "{page}");
+    assert!(page.contains("authentification est activée"), "{page}");
 
     // The password alone no longer opens the reports.
     let (browser, jar, path) = password_step(&app).await;
@@ -261,6 +265,12 @@ async fn recovery_codes_sign_in_once_each_and_are_told() {
     assert_eq!(status, 200);
     let renewed = codes_of(&page);
     assert_eq!(renewed.len(), 10);
+    let next = between(&page, "<a class=\"button\" href=\"", "\"");
+    let (_, page) = app.get_text(next).await;
+    assert!(
+        page.contains("Vos nouveaux codes de secours sont actifs"),
+        "{page}"
+    );
     let (browser, jar, _) = password_step(&app).await;
     let (status, _) = second_step(&app, &browser, &jar, &codes[2]).await;
     assert_eq!(status, 422, "old codes died");
