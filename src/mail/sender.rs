@@ -17,10 +17,9 @@ use crate::metrics::Metrics;
 /// Emails claimed at once.
 const BATCH: i64 = 50;
 /// Emails of a batch sent at once, each on its own connection of the
-/// transport's pool: a relay answers each email only after a round trip or
-/// more (and lettre's last write of a message waits for the relay's delayed
-/// acknowledgement, tens of milliseconds), so one email at a time leaves
-/// the sender idle most of the time.
+/// transport's pool: a relay answers each command of an email only after a
+/// round trip, so one email at a time leaves the sender idle most of the
+/// time.
 const PARALLEL_SENDS: usize = SMTP_CONNECTIONS as usize;
 /// Longest wait between two attempts of one email.
 const MAX_BACKOFF_SECS: i64 = 3600;
