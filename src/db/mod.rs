@@ -2,6 +2,7 @@
 //! each database is one implementation of it with its own migrations.
 
 mod postgres;
+mod reports_view;
 mod sqlite;
 mod support;
 
@@ -14,6 +15,7 @@ use crate::domain::Lang;
 use crate::mail::Mail;
 
 pub use postgres::PostgresStore;
+pub use reports_view::ReportsView;
 pub use sqlite::SqliteStore;
 pub use support::*;
 
@@ -812,14 +814,21 @@ pub trait Store: Send + Sync {
 
     /// Recipients in an account's access.
     async fn access_recipients(&self, account_id: i64) -> Result<Vec<AccessRecipient>, DbError>;
+    /// What the reports list shows: a page of the reports in an account's
+    /// access, with the recipients and years to filter them by.
+    async fn reports_view(
+        &self,
+        account_id: i64,
+        query: &ReportQuery,
+    ) -> Result<ReportsView, DbError>;
     /// A page of the reports in an account's access.
     async fn list_reports(
         &self,
         account_id: i64,
         query: &ReportQuery,
-    ) -> Result<ReportPage, DbError>;
-    /// Years of the reports in an account's access, newest first.
-    async fn report_years(&self, account_id: i64) -> Result<Vec<i32>, DbError>;
+    ) -> Result<ReportPage, DbError> {
+        Ok(self.reports_view(account_id, query).await?.page)
+    }
     /// A report's file, if the account has access to it.
     async fn report_file(
         &self,
