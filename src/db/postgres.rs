@@ -10,17 +10,21 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{PgConnection, PgPool, Postgres, Row, Transaction};
+use sqlx::{Connection, PgConnection, PgPool, Postgres, Row, Transaction};
 
 use super::*;
 use crate::domain::secret::{SecurityCode, Token};
 
 /// Connections each process keeps at most.
 const MAX_CONNECTIONS: u32 = 16;
+
+/// A pooled connection idle for longer is checked with a ping before use.
+const TRUSTED_IDLE: Duration = Duration::from_secs(1);
 
 /// How long a writer waits for a lock another one holds before giving up.
 const LOCK_TIMEOUT: &str = "10s";
@@ -82,8 +86,21 @@ impl PostgresStore {
     /// Connects to the database and migrates it.
     pub async fn open(url: &str) -> Result<Self, DbError> {
         let options = PgConnectOptions::from_str(url)?.options([("lock_timeout", LOCK_TIMEOUT)]);
+        // sqlx pings every connection as it comes back to the pool. One that
+        // then waited a while is pinged again before use, in case the server
+        // or the network dropped it meanwhile; one used a moment ago is not,
+        // which saves a round trip per query under load.
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
+            .test_before_acquire(false)
+            .before_acquire(|connection, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > TRUSTED_IDLE {
+                        connection.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
