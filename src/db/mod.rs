@@ -851,8 +851,8 @@ pub trait Store: Send + Sync {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<OutboxItem>, DbError>;
-    /// Marks an email sent and forgets its content.
-    async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError>;
+    /// Marks emails sent and forgets their content.
+    async fn outbox_sent(&self, ids: &[i64], now: DateTime<Utc>) -> Result<(), DbError>;
     /// Gives up on an email the server refused for good.
     async fn outbox_failed(&self, id: i64, error: &str, now: DateTime<Utc>) -> Result<(), DbError>;
     /// Schedules another attempt.

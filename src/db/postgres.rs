@@ -1897,13 +1897,13 @@ impl Store for PostgresStore {
         Ok(items.into_values().collect())
     }
 
-    async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+    async fn outbox_sent(&self, ids: &[i64], now: DateTime<Utc>) -> Result<(), DbError> {
         sqlx::query(
             "UPDATE outbox SET sent_at = $1, params = '{}', lease_until = NULL,
-                 attempts = attempts + 1 WHERE id = $2",
+                 attempts = attempts + 1 WHERE id = ANY($2)",
         )
         .bind(ts(now))
-        .bind(id)
+        .bind(ids)
         .execute(&self.pool)
         .await?;
         Ok(())

@@ -1763,13 +1763,14 @@ impl Store for SqliteStore {
         Ok(items.into_values().collect())
     }
 
-    async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+    async fn outbox_sent(&self, ids: &[i64], now: DateTime<Utc>) -> Result<(), DbError> {
+        let ids = serde_json::to_string(ids).map_err(|e| DbError::Corrupt(format!("ids: {e}")))?;
         sqlx::query(
             "UPDATE outbox SET sent_at = ?, params = '{}', lease_until = NULL,
-                 attempts = attempts + 1 WHERE id = ?",
+                 attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))",
         )
         .bind(ts(now))
-        .bind(id)
+        .bind(ids)
         .execute(&self.pool)
         .await?;
         Ok(())
