@@ -3,6 +3,7 @@
 
 mod factors;
 mod postgres;
+mod reports_view;
 mod sqlite;
 mod support;
 
@@ -16,6 +17,7 @@ use crate::mail::Mail;
 
 pub use factors::*;
 pub use postgres::PostgresStore;
+pub use reports_view::ReportsView;
 pub use sqlite::SqliteStore;
 pub use support::*;
 
@@ -822,14 +824,21 @@ pub trait Store: FactorStore + Send + Sync {
 
     /// Recipients in an account's access.
     async fn access_recipients(&self, account_id: i64) -> Result<Vec<AccessRecipient>, DbError>;
+    /// What the reports list shows: a page of the reports in an account's
+    /// access, with the recipients and years to filter them by.
+    async fn reports_view(
+        &self,
+        account_id: i64,
+        query: &ReportQuery,
+    ) -> Result<ReportsView, DbError>;
     /// A page of the reports in an account's access.
     async fn list_reports(
         &self,
         account_id: i64,
         query: &ReportQuery,
-    ) -> Result<ReportPage, DbError>;
-    /// Years of the reports in an account's access, newest first.
-    async fn report_years(&self, account_id: i64) -> Result<Vec<i32>, DbError>;
+    ) -> Result<ReportPage, DbError> {
+        Ok(self.reports_view(account_id, query).await?.page)
+    }
     /// A report's file, if the account has access to it.
     async fn report_file(
         &self,
@@ -852,8 +861,8 @@ pub trait Store: FactorStore + Send + Sync {
         lease_until: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<OutboxItem>, DbError>;
-    /// Marks an email sent and forgets its content.
-    async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError>;
+    /// Marks emails sent and forgets their content.
+    async fn outbox_sent(&self, ids: &[i64], now: DateTime<Utc>) -> Result<(), DbError>;
     /// Gives up on an email the server refused for good.
     async fn outbox_failed(&self, id: i64, error: &str, now: DateTime<Utc>) -> Result<(), DbError>;
     /// Schedules another attempt.

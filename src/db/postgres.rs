@@ -10,11 +10,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{PgConnection, PgPool, Postgres, Row, Transaction};
+use sqlx::{Connection, PgConnection, PgPool, Postgres, Row, Transaction};
 
 use super::*;
 
@@ -23,6 +24,9 @@ use crate::domain::secret::{SecurityCode, Token};
 
 /// Connections each process keeps at most.
 const MAX_CONNECTIONS: u32 = 16;
+
+/// A pooled connection idle for longer is checked with a ping before use.
+const TRUSTED_IDLE: Duration = Duration::from_secs(1);
 
 /// How long a writer waits for a lock another one holds before giving up.
 const LOCK_TIMEOUT: &str = "10s";
@@ -84,8 +88,21 @@ impl PostgresStore {
     /// Connects to the database and migrates it.
     pub async fn open(url: &str) -> Result<Self, DbError> {
         let options = PgConnectOptions::from_str(url)?.options([("lock_timeout", LOCK_TIMEOUT)]);
+        // sqlx pings every connection as it comes back to the pool. One that
+        // then waited a while is pinged again before use, in case the server
+        // or the network dropped it meanwhile; one used a moment ago is not,
+        // which saves a round trip per query under load.
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
+            .test_before_acquire(false)
+            .before_acquire(|connection, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > TRUSTED_IDLE {
+                        connection.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
@@ -1752,54 +1769,58 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn list_reports(&self, account_id: i64, q: &ReportQuery) -> Result<ReportPage, DbError> {
-        let filter = "r.recipient_id IN (SELECT recipient_id FROM access)
-            AND ($2::BIGINT IS NULL OR r.recipient_id = $2)
-            AND ($3::TEXT IS NULL OR substr(r.issued_on, 1, 4) = $3)";
+    async fn reports_view(&self, account_id: i64, q: &ReportQuery) -> Result<ReportsView, DbError> {
         let year = q.year.map(|y| format!("{y:04}"));
-        let total: i64 = sqlx::query_scalar(&format!(
-            "WITH access AS ({ACCESS}) SELECT COUNT(*) FROM reports r WHERE {filter}"
-        ))
-        .bind(account_id)
-        .bind(q.recipient_id)
-        .bind(&year)
-        .fetch_one(&self.pool)
-        .await?;
-
         let per_page = i64::from(q.per_page.max(1));
         let offset = i64::from(q.page.max(1) - 1) * per_page;
-        let rows = sqlx::query(&format!(
-            "WITH access AS ({ACCESS})
-             SELECT r.id, r.number, rc.name, rc.code, r.period_start, r.period_end, r.kind,
-                    r.issued_on, r.published_at, r.available_until, r.file_size,
-                    NOT EXISTS (SELECT 1 FROM downloads d
-                                WHERE d.account_id = $1 AND d.report_id = r.id) AS is_new
-             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id
-             WHERE {filter}
-             ORDER BY r.published_at DESC, r.issued_on DESC, r.id DESC
-             LIMIT $4 OFFSET $5"
+        let row = sqlx::query(&format!(
+            "WITH access AS MATERIALIZED ({ACCESS}),
+             mine AS MATERIALIZED (
+                 SELECT id, recipient_id, published_at, issued_on FROM reports
+                 WHERE recipient_id IN (SELECT recipient_id FROM access)),
+             chosen AS MATERIALIZED (
+                 SELECT * FROM mine
+                 WHERE ($2::BIGINT IS NULL OR recipient_id = $2)
+                   AND ($3::TEXT IS NULL OR substr(issued_on, 1, 4) = $3)),
+             shown AS (
+                 SELECT r.id, r.number, rc.name, rc.code, r.period_start, r.period_end, r.kind,
+                        r.issued_on, r.published_at, r.available_until, r.file_size,
+                        (NOT EXISTS (SELECT 1 FROM downloads d
+                                     WHERE d.account_id = $1 AND d.report_id = r.id))::INT
+                            AS is_new
+                 FROM (SELECT id FROM chosen
+                       ORDER BY published_at DESC, issued_on DESC, id DESC
+                       LIMIT $4 OFFSET $5) page
+                 JOIN reports r ON r.id = page.id
+                 JOIN recipients rc ON rc.id = r.recipient_id),
+             held AS (
+                 SELECT rc.id, rc.code, rc.name, BOOL_OR(access.owned)::INT AS owned
+                 FROM access JOIN recipients rc ON rc.id = access.recipient_id
+                 GROUP BY rc.id, rc.code, rc.name),
+             years AS (SELECT DISTINCT substr(issued_on, 1, 4) AS y FROM mine)
+             SELECT (SELECT COUNT(*) FROM chosen),
+                    (SELECT COALESCE(json_agg(json_build_array(id, number, name, code,
+                                period_start, period_end, kind, issued_on, published_at,
+                                available_until, file_size, is_new)
+                            ORDER BY published_at DESC, issued_on DESC, id DESC), '[]')::TEXT
+                     FROM shown),
+                    (SELECT COALESCE(json_agg(json_build_array(id, code, name, owned)
+                            ORDER BY name COLLATE \"C\", id), '[]')::TEXT FROM held),
+                    (SELECT COALESCE(json_agg(y ORDER BY y DESC), '[]')::TEXT FROM years)"
         ))
         .bind(account_id)
         .bind(q.recipient_id)
         .bind(&year)
         .bind(per_page)
         .bind(offset)
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        let items = rows.iter().map(report_item).collect::<Result<_, _>>()?;
-        Ok(ReportPage { items, total })
-    }
-
-    async fn report_years(&self, account_id: i64) -> Result<Vec<i32>, DbError> {
-        let years: Vec<String> = sqlx::query_scalar(&format!(
-            "WITH access AS ({ACCESS})
-             SELECT DISTINCT substr(issued_on, 1, 4) AS y FROM reports
-             WHERE recipient_id IN (SELECT recipient_id FROM access) ORDER BY y DESC"
-        ))
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(years.iter().filter_map(|y| y.parse().ok()).collect())
+        ReportsView::from_json(
+            row.try_get(0)?,
+            row.try_get(1)?,
+            row.try_get(2)?,
+            row.try_get(3)?,
+        )
     }
 
     async fn report_file(
@@ -1878,13 +1899,13 @@ impl Store for PostgresStore {
         Ok(items.into_values().collect())
     }
 
-    async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+    async fn outbox_sent(&self, ids: &[i64], now: DateTime<Utc>) -> Result<(), DbError> {
         sqlx::query(
             "UPDATE outbox SET sent_at = $1, params = '{}', lease_until = NULL,
-                 attempts = attempts + 1 WHERE id = $2",
+                 attempts = attempts + 1 WHERE id = ANY($2)",
         )
         .bind(ts(now))
-        .bind(id)
+        .bind(ids)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -2521,23 +2542,6 @@ fn outbox_item(row: &PgRow) -> Result<OutboxItem, DbError> {
         mail,
         created_at: from_ts(row.try_get("created_at")?)?,
         attempts: row.try_get("attempts")?,
-    })
-}
-
-fn report_item(row: &PgRow) -> Result<ReportListItem, DbError> {
-    Ok(ReportListItem {
-        id: row.try_get(0)?,
-        number: row.try_get(1)?,
-        recipient_name: row.try_get(2)?,
-        recipient_code: row.try_get(3)?,
-        period_start: row.try_get(4)?,
-        period_end: row.try_get(5)?,
-        kind: row.try_get(6)?,
-        issued_on: row.try_get(7)?,
-        published_at: from_ts(row.try_get(8)?)?,
-        available_until: row.try_get(9)?,
-        size: row.try_get(10)?,
-        is_new: row.try_get(11)?,
     })
 }
 

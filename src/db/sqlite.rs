@@ -40,8 +40,12 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
+        // A connection is a handle on a file of this process, which cannot
+        // hang up like a server: pinging it before each use (a round trip to
+        // its thread) would check nothing.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
@@ -1623,54 +1627,56 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn list_reports(&self, account_id: i64, q: &ReportQuery) -> Result<ReportPage, DbError> {
-        let filter = "r.recipient_id IN (SELECT recipient_id FROM access)
-            AND (?2 IS NULL OR r.recipient_id = ?2)
-            AND (?3 IS NULL OR substr(r.issued_on, 1, 4) = ?3)";
+    async fn reports_view(&self, account_id: i64, q: &ReportQuery) -> Result<ReportsView, DbError> {
         let year = q.year.map(|y| format!("{y:04}"));
-        let total: i64 = sqlx::query_scalar(&format!(
-            "WITH access AS ({ACCESS}) SELECT COUNT(*) FROM reports r WHERE {filter}"
-        ))
-        .bind(account_id)
-        .bind(q.recipient_id)
-        .bind(&year)
-        .fetch_one(&self.pool)
-        .await?;
-
         let per_page = i64::from(q.per_page.max(1));
         let offset = i64::from(q.page.max(1) - 1) * per_page;
-        let rows = sqlx::query(&format!(
-            "WITH access AS ({ACCESS})
-             SELECT r.id, r.number, rc.name, rc.code, r.period_start, r.period_end, r.kind,
-                    r.issued_on, r.published_at, r.available_until, r.file_size,
-                    NOT EXISTS (SELECT 1 FROM downloads d
-                                WHERE d.account_id = ?1 AND d.report_id = r.id) AS is_new
-             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id
-             WHERE {filter}
-             ORDER BY r.published_at DESC, r.issued_on DESC, r.id DESC
-             LIMIT ?4 OFFSET ?5"
+        let row = sqlx::query(&format!(
+            "WITH access AS MATERIALIZED ({ACCESS}),
+             mine AS MATERIALIZED (
+                 SELECT id, recipient_id, published_at, issued_on FROM reports
+                 WHERE recipient_id IN (SELECT recipient_id FROM access)),
+             chosen AS MATERIALIZED (
+                 SELECT * FROM mine
+                 WHERE (?2 IS NULL OR recipient_id = ?2)
+                   AND (?3 IS NULL OR substr(issued_on, 1, 4) = ?3)),
+             shown AS (
+                 SELECT r.id, r.number, rc.name, rc.code, r.period_start, r.period_end, r.kind,
+                        r.issued_on, r.published_at, r.available_until, r.file_size,
+                        NOT EXISTS (SELECT 1 FROM downloads d
+                                    WHERE d.account_id = ?1 AND d.report_id = r.id) AS is_new
+                 FROM (SELECT id FROM chosen
+                       ORDER BY published_at DESC, issued_on DESC, id DESC
+                       LIMIT ?4 OFFSET ?5) page
+                 JOIN reports r ON r.id = page.id
+                 JOIN recipients rc ON rc.id = r.recipient_id),
+             held AS (
+                 SELECT rc.id, rc.code, rc.name, MAX(access.owned) AS owned
+                 FROM access JOIN recipients rc ON rc.id = access.recipient_id
+                 GROUP BY rc.id, rc.code, rc.name),
+             years AS (SELECT DISTINCT substr(issued_on, 1, 4) AS y FROM mine)
+             SELECT (SELECT COUNT(*) FROM chosen),
+                    (SELECT json_group_array(json_array(id, number, name, code, period_start,
+                                period_end, kind, issued_on, published_at, available_until,
+                                file_size, is_new)
+                            ORDER BY published_at DESC, issued_on DESC, id DESC) FROM shown),
+                    (SELECT json_group_array(json_array(id, code, name, owned) ORDER BY name, id)
+                     FROM held),
+                    (SELECT json_group_array(y ORDER BY y DESC) FROM years)"
         ))
         .bind(account_id)
         .bind(q.recipient_id)
         .bind(&year)
         .bind(per_page)
         .bind(offset)
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        let items = rows.iter().map(report_item).collect::<Result<_, _>>()?;
-        Ok(ReportPage { items, total })
-    }
-
-    async fn report_years(&self, account_id: i64) -> Result<Vec<i32>, DbError> {
-        let years: Vec<String> = sqlx::query_scalar(&format!(
-            "WITH access AS ({ACCESS})
-             SELECT DISTINCT substr(issued_on, 1, 4) AS y FROM reports
-             WHERE recipient_id IN (SELECT recipient_id FROM access) ORDER BY y DESC"
-        ))
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(years.iter().filter_map(|y| y.parse().ok()).collect())
+        ReportsView::from_json(
+            row.try_get(0)?,
+            row.try_get(1)?,
+            row.try_get(2)?,
+            row.try_get(3)?,
+        )
     }
 
     async fn report_file(
@@ -1759,13 +1765,14 @@ impl Store for SqliteStore {
         Ok(items.into_values().collect())
     }
 
-    async fn outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+    async fn outbox_sent(&self, ids: &[i64], now: DateTime<Utc>) -> Result<(), DbError> {
+        let ids = serde_json::to_string(ids).map_err(|e| DbError::Corrupt(format!("ids: {e}")))?;
         sqlx::query(
             "UPDATE outbox SET sent_at = ?, params = '{}', lease_until = NULL,
-                 attempts = attempts + 1 WHERE id = ?",
+                 attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))",
         )
         .bind(ts(now))
-        .bind(id)
+        .bind(ids)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -2390,23 +2397,6 @@ fn history_entry(row: &sqlx::sqlite::SqliteRow) -> Result<HistoryEntry, DbError>
         report_number: row.try_get(4)?,
         recipient_code: row.try_get(5)?,
         recipient_name: row.try_get(6)?,
-    })
-}
-
-fn report_item(row: &sqlx::sqlite::SqliteRow) -> Result<ReportListItem, DbError> {
-    Ok(ReportListItem {
-        id: row.try_get(0)?,
-        number: row.try_get(1)?,
-        recipient_name: row.try_get(2)?,
-        recipient_code: row.try_get(3)?,
-        period_start: row.try_get(4)?,
-        period_end: row.try_get(5)?,
-        kind: row.try_get(6)?,
-        issued_on: row.try_get(7)?,
-        published_at: from_ts(row.try_get(8)?)?,
-        available_until: row.try_get(9)?,
-        size: row.try_get(10)?,
-        is_new: row.try_get(11)?,
     })
 }
 

@@ -3,6 +3,7 @@
 
 pub mod render;
 pub mod sender;
+pub mod smtp;
 pub mod transport;
 
 use serde::{Deserialize, Serialize};

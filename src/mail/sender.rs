@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream};
 use tokio::sync::Notify;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::render::{MailContext, render};
 use super::transport::{OutgoingEmail, SMTP_CONNECTIONS, SendError, Sender, Transport};
@@ -17,11 +18,13 @@ use crate::metrics::Metrics;
 /// Emails claimed at once.
 const BATCH: i64 = 50;
 /// Emails of a batch sent at once, each on its own connection of the
-/// transport's pool: a relay answers each email only after a round trip or
-/// more (and lettre's last write of a message waits for the relay's delayed
-/// acknowledgement, tens of milliseconds), so one email at a time leaves
-/// the sender idle most of the time.
+/// transport's pool: a relay answers each command of an email only after a
+/// round trip, so one email at a time leaves the sender idle most of the
+/// time.
 const PARALLEL_SENDS: usize = SMTP_CONNECTIONS as usize;
+/// An email the relay accepted, to be marked sent: its outbox id and kind.
+type Accepted = (i64, &'static str);
+
 /// Longest wait between two attempts of one email.
 const MAX_BACKOFF_SECS: i64 = 3600;
 /// Pause between polls when nothing is due.
@@ -69,11 +72,22 @@ impl Mailer {
             if items.is_empty() {
                 return Ok(pass);
             }
-            let delivered: Vec<Result<bool, DbError>> = stream::iter(items)
-                .map(|item| self.deliver(item))
-                .buffer_unordered(PARALLEL_SENDS)
-                .collect()
-                .await;
+
+            // Emails the relay accepted are marked sent together, in one
+            // write per group that finished meanwhile, while the next ones
+            // go out. Until then a crash sends them again: as many as were
+            // in flight, as before.
+            let (accepted, marks) = unbounded_channel();
+            let sending = async move {
+                let outcomes: Vec<Result<bool, DbError>> = stream::iter(items)
+                    .map(|item| self.deliver(item, &accepted))
+                    .buffer_unordered(PARALLEL_SENDS)
+                    .collect()
+                    .await;
+                outcomes
+            };
+            let (delivered, marked) = tokio::join!(sending, self.mark_sent(marks));
+            marked?;
             for outcome in delivered {
                 if outcome? {
                     pass.sent += 1;
@@ -94,7 +108,30 @@ impl Mailer {
         }
     }
 
-    async fn deliver(&self, item: OutboxItem) -> Result<bool, DbError> {
+    /// Marks sent the emails `marks` brings, a group at a time, until the
+    /// sending side is done.
+    async fn mark_sent(&self, mut marks: UnboundedReceiver<Accepted>) -> Result<(), DbError> {
+        let mut group = Vec::with_capacity(PARALLEL_SENDS);
+        let mut ids = Vec::with_capacity(PARALLEL_SENDS);
+        while marks.recv_many(&mut group, PARALLEL_SENDS).await > 0 {
+            ids.clear();
+            ids.extend(group.iter().map(|(id, _)| *id));
+            self.store.outbox_sent(&ids, self.clock.now()).await?;
+            for (id, kind) in group.drain(..) {
+                self.metrics.email_sent(kind);
+                tracing::info!(outbox_id = id, kind, "email sent");
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends one email; true when the relay accepted it, which `accepted`
+    /// is then told.
+    async fn deliver(
+        &self,
+        item: OutboxItem,
+        accepted: &UnboundedSender<Accepted>,
+    ) -> Result<bool, DbError> {
         let rendered = match render(&item.mail, item.lang, &self.context) {
             Ok(r) => r,
             Err(e) => {
@@ -112,9 +149,8 @@ impl Mailer {
         };
         match self.transport.send(&self.sender, &email).await {
             Ok(()) => {
-                self.store.outbox_sent(item.id, self.clock.now()).await?;
-                self.metrics.email_sent(item.mail.kind());
-                tracing::info!(outbox_id = item.id, kind = item.mail.kind(), "email sent");
+                // Only gone if marking failed, which the pass reports.
+                let _ = accepted.send((item.id, item.mail.kind()));
                 Ok(true)
             }
             Err(SendError::Transient(reason)) => {

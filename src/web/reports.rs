@@ -35,10 +35,68 @@ struct Row {
     size: String,
 }
 
+/// Texts every row repeats (column names, which a narrow screen shows in
+/// each cell), looked up once per page rather than once per row.
+struct Labels {
+    select: String,
+    number: String,
+    recipient: String,
+    period: String,
+    kind: String,
+    published: String,
+    available_until: String,
+    file: String,
+    download: String,
+    new: String,
+}
+
+impl Labels {
+    fn new(tr: Tr) -> Self {
+        Self {
+            select: tr.t("reports-select"),
+            number: tr.t("reports-number"),
+            recipient: tr.t("reports-recipient"),
+            period: tr.t("reports-period"),
+            kind: tr.t("reports-kind"),
+            published: tr.t("reports-published"),
+            available_until: tr.t("reports-available-until"),
+            file: tr.t("reports-file"),
+            download: tr.t("reports-download"),
+            new: tr.t("reports-new"),
+        }
+    }
+}
+
+/// The names of the three kinds of report, looked up once per page.
+struct KindLabels {
+    periodic: String,
+    complementary: String,
+    corrective: String,
+}
+
+impl KindLabels {
+    fn new(tr: Tr) -> Self {
+        Self {
+            periodic: tr.t("report-kind-periodic"),
+            complementary: tr.t("report-kind-complementary"),
+            corrective: tr.t("report-kind-corrective"),
+        }
+    }
+
+    fn of(&self, kind: &str) -> &str {
+        match kind {
+            "complementaire" => &self.complementary,
+            "rectificatif" => &self.corrective,
+            _ => &self.periodic,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "reports.html")]
 struct ReportsPage {
     layout: Layout,
+    labels: Labels,
     rows: Vec<Row>,
     recipients: Vec<AccessRecipient>,
     years: Vec<i32>,
@@ -98,25 +156,28 @@ pub async fn list(
             .unwrap_or(1),
         per_page: PER_PAGE,
     };
-    let account_id = session.account_id;
-    let found = state.store.list_reports(account_id, &filter).await?;
-    let recipients = state.store.access_recipients(account_id).await?;
-    let years = state.store.report_years(account_id).await?;
+    let view = state
+        .store
+        .reports_view(session.account_id, &filter)
+        .await?;
+    let found = view.page;
 
     let pages = u32::try_from((found.total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
         .unwrap_or(1)
         .max(1);
     let layout = Layout::new(&state, &visitor, "reports-title");
     let tr = layout.tr;
+    let kinds = KindLabels::new(tr);
     let page = ReportsPage {
         layout,
+        labels: Labels::new(tr),
         rows: found
             .items
             .into_iter()
-            .map(|item| row(item, &state, tr))
+            .map(|item| row(item, &state, tr, &kinds))
             .collect(),
-        recipients,
-        years,
+        recipients: view.recipients,
+        years: view.years,
         recipient: filter.recipient_id,
         year: filter.year,
         page: filter.page,
@@ -132,18 +193,13 @@ fn number<T: std::str::FromStr>(text: Option<&str>) -> Option<T> {
     text.map(str::trim).filter(|t| !t.is_empty())?.parse().ok()
 }
 
-fn row(item: ReportListItem, state: &AppState, tr: Tr) -> Row {
-    let kind_label = match item.kind.as_str() {
-        "complementaire" => "report-kind-complementary",
-        "rectificatif" => "report-kind-corrective",
-        _ => "report-kind-periodic",
-    };
+fn row(item: ReportListItem, state: &AppState, tr: Tr, kinds: &KindLabels) -> Row {
     let published = item
         .published_at
         .with_timezone(&state.config.timezone)
         .date_naive();
     Row {
-        kind_label: tr.t(kind_label),
+        kind_label: kinds.of(&item.kind).to_owned(),
         period: format!(
             "{} – {}",
             short_date(tr, &item.period_start),
