@@ -11,7 +11,7 @@ use super::text::{self, time};
 use super::{Outcome, Status};
 use crate::app::App;
 use crate::db::{
-    AuditEvent, CodeOutcome, CodeReplacement, DbError, Invite, NewCode, RetrySelection,
+    Account, AuditEvent, CodeOutcome, CodeReplacement, DbError, Invite, NewCode, RetrySelection,
 };
 use crate::domain::Email;
 use crate::domain::secret::SecurityCode;
@@ -135,19 +135,27 @@ fn code_refused(outcome: CodeOutcome, typed: &str) -> Outcome {
     }
 }
 
-/// `admin revoke`.
+/// The account a typed login names; or the outcome saying why there is
+/// none.
+async fn account_named(app: &App, typed: &str) -> Result<Result<Account, Outcome>, DbError> {
+    let Ok(email) = Email::parse(typed) else {
+        return Ok(Err(not_an_email(typed)));
+    };
+    let found = app.state.store.account_by_email(email.normalized()).await?;
+    Ok(found.ok_or_else(|| unknown_account(email.normalized())))
+}
+
+/// `admin second-factor-off`.
 pub(super) async fn second_factor_off(
     app: &App,
     typed: &str,
     actor: &str,
 ) -> Result<Outcome, DbError> {
-    let Ok(email) = Email::parse(typed) else {
-        return Ok(not_an_email(typed));
+    let account = match account_named(app, typed).await? {
+        Ok(account) => account,
+        Err(outcome) => return Ok(outcome),
     };
     let store = &app.state.store;
-    let Some(account) = store.account_by_email(email.normalized()).await? else {
-        return Ok(unknown_account(email.normalized()));
-    };
     let now = app.state.clock.now();
     let removed = store.remove_all_factors(account.id, now).await?;
     let text = if removed {
@@ -175,17 +183,16 @@ pub(super) async fn second_factor_off(
     Ok(Outcome::done(text, json))
 }
 
+/// `admin revoke`.
 pub(super) async fn revoke(app: &App, typed: &str, actor: &str) -> Result<Outcome, DbError> {
-    let Ok(email) = Email::parse(typed) else {
-        return Ok(not_an_email(typed));
+    let account = match account_named(app, typed).await? {
+        Ok(account) => account,
+        Err(outcome) => return Ok(outcome),
     };
     let store = &app.state.store;
-    let Some(account) = store.account_by_email(email.normalized()).await? else {
-        return Ok(unknown_account(email.normalized()));
-    };
     let now = app.state.clock.now();
     let Some(revoked) = store.revoke_access(account.id, now, actor).await? else {
-        return Ok(unknown_account(email.normalized()));
+        return Ok(unknown_account(&account.email));
     };
 
     let mut out = String::new();

@@ -448,14 +448,24 @@ async fn tell_password_changed(
     account_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
+    tell_account(conn, account_id, &Mail::PasswordChanged {}, now).await
+}
+
+/// Queues an email to an account's login, in its language.
+async fn tell_account(
+    conn: &mut PgConnection,
+    account_id: i64,
+    mail: &Mail,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
     let row = sqlx::query("SELECT email, lang FROM accounts WHERE id = $1")
         .bind(account_id)
         .fetch_one(&mut *conn)
         .await?;
-    let key = format!("password-changed:{account_id}:{}", Token::generate().hash());
+    let key = format!("{}:{account_id}:{}", mail.kind(), Token::generate().hash());
     let lang = Lang::from_tag(&row.try_get::<String, _>("lang")?);
     let to: String = row.try_get("email")?;
-    enqueue(conn, &key, &to, lang, &Mail::PasswordChanged {}, now).await
+    enqueue(conn, &key, &to, lang, mail, now).await
 }
 
 /// Sets a password and kills the reset, first-connection and email-change

@@ -450,18 +450,29 @@ async fn finish(
     factor: &'static str,
     retour: &str,
 ) -> Result<Response, WebError> {
+    signed_in_with(state, &mut visitor, session, factor).await?;
+    Ok(visitor.respond(see_other(retour)))
+}
+
+/// A second factor proved the person behind a session that was waiting
+/// for it (or setting it up): a full session, with a new id, replaces it.
+pub(super) async fn signed_in_with(
+    state: &AppState,
+    visitor: &mut Visitor,
+    session: &SessionInfo,
+    factor: &'static str,
+) -> Result<(), WebError> {
     if let Some(old) = visitor.session_hash.take() {
         state.store.delete_session(&old).await?;
     }
     let account_id = session.account_id;
     open_session(
         state,
-        &mut visitor,
+        visitor,
         account_id,
         SessionKind::Full,
         session.remember,
     )
     .await?;
-    audit_with(state, &visitor, account_id, "signed_in", factor).await?;
-    Ok(visitor.respond(see_other(retour)))
+    audit_with(state, visitor, account_id, "signed_in", factor).await
 }

@@ -13,9 +13,9 @@ use super::account::current_password_refusal;
 use super::pages::{Layout, MessagePage, escape, render, unprocessable};
 use super::second_factor::{
     APP, CODES_PER_ACCOUNT, PASSKEY, Pending, credential_key, keep, kept, passkey_user,
-    stored_passkeys, take,
+    signed_in_with, stored_passkeys, take,
 };
-use super::signin::{audit_with, open_session};
+use super::signin::audit_with;
 use super::visitor::{CsrfForm, Visitor, require_full_session};
 use super::{AppState, WebError, see_other, throttle};
 use crate::db::{FactorRef, Factors, NewFactor, Removal, SessionInfo, SessionKind};
@@ -227,6 +227,19 @@ fn app_page(
     })
 }
 
+/// The password asked again before an app is set up.
+fn app_password_page(state: &AppState, visitor: &Visitor) -> ConfirmPage {
+    let mut page = ConfirmPage::new(
+        state,
+        visitor,
+        "security-app-title",
+        "/compte/securite/application",
+        true,
+    );
+    page.intro = vec![page.layout.t("security-app-intro")];
+    page
+}
+
 /// GET `/compte/securite/application`: the secret being set up if any;
 /// else the password first (or, while setting up the factor the lab
 /// requires, a new secret at once).
@@ -242,14 +255,7 @@ pub async fn app_form(
     if !asks_password {
         return start_app(&state, visitor, &session).await;
     }
-    let mut page = ConfirmPage::new(
-        &state,
-        &visitor,
-        "security-app-title",
-        "/compte/securite/application",
-        true,
-    );
-    page.intro = vec![page.layout.t("security-app-intro")];
+    let page = app_password_page(&state, &visitor);
     Ok(visitor.respond(render(&page)?))
 }
 
@@ -287,14 +293,7 @@ pub async fn app_start(
     if let Some(error) =
         password_refusal(&state, &visitor, &session, asks_password, &form.password).await?
     {
-        let mut page = ConfirmPage::new(
-            &state,
-            &visitor,
-            "security-app-title",
-            "/compte/securite/application",
-            true,
-        );
-        page.intro = vec![page.layout.t("security-app-intro")];
+        let page = app_password_page(&state, &visitor);
         let refused = page.refused(error)?;
         return Ok(visitor.respond(refused));
     }
@@ -385,19 +384,7 @@ async fn add(
     .await?;
     let enrolling = session.kind == SessionKind::Enrol;
     if enrolling {
-        if let Some(old) = visitor.session_hash.take() {
-            state.store.delete_session(&old).await?;
-        }
-        let account_id = session.account_id;
-        open_session(
-            state,
-            &mut visitor,
-            account_id,
-            SessionKind::Full,
-            session.remember,
-        )
-        .await?;
-        audit_with(state, &visitor, account_id, "signed_in", factor_name).await?;
+        signed_in_with(state, &mut visitor, session, factor_name).await?;
     }
     if !first_codes {
         return Ok(visitor.respond(see_other(&format!("/compte/securite?fait={done}"))));

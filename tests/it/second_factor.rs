@@ -28,6 +28,35 @@ async fn owner_with(adjust: impl FnOnce(&mut dosiport::config::Config)) -> TestA
     app
 }
 
+/// An owner registered where the lab requires a second factor: right after
+/// its first password, it may only set one up.
+async fn required_owner(adjust: impl FnOnce(&mut dosiport::config::Config)) -> TestApp {
+    let app = TestApp::spawn_with(|config| {
+        config.require_second_factor = true;
+        adjust(config);
+    })
+    .await;
+    app.import_ok("basic/manifest.csv").await;
+    let link = app.register_until_confirmation(CONTACT, OWNER).await;
+    app.get(&link).await;
+    app.post("/inscription/confirmer", &[]).await;
+    let fields = [("password", PASSWORD), ("confirmation", PASSWORD)];
+    let r = app.post("/premiere-connexion", &fields).await;
+    assert_eq!(r.url().path(), "/compte/securite");
+    app
+}
+
+/// Sets up an app in a session that may only do that (no password asked).
+async fn set_up_app_at_once(app: &TestApp) {
+    let (_, page) = app.get_text("/compte/securite/application").await;
+    let secret = between(&page, "<code class=\"secret\">", "<").replace(' ', "");
+    let code = app_code_at(&secret, now(app)).unwrap();
+    let r = app
+        .post("/compte/securite/application/confirmer", &[("code", &code)])
+        .await;
+    assert_eq!(r.status(), 200);
+}
+
 fn now(app: &TestApp) -> i64 {
     app.clock.now().timestamp()
 }
@@ -498,18 +527,7 @@ async fn passkeys_are_not_offered_on_a_bare_address() {
 
 #[tokio::test]
 async fn the_lab_can_require_a_second_factor() {
-    let app = TestApp::spawn_with(|config| config.require_second_factor = true).await;
-    app.import_ok("basic/manifest.csv").await;
-    let link = app.register_until_confirmation(CONTACT, OWNER).await;
-    app.get(&link).await;
-    app.post("/inscription/confirmer", &[]).await;
-    let r = app
-        .post(
-            "/premiere-connexion",
-            &[("password", PASSWORD), ("confirmation", PASSWORD)],
-        )
-        .await;
-    assert_eq!(r.url().path(), "/compte/securite");
+    let app = required_owner(|_| {}).await;
     let r = app.get("/rapports").await;
     assert_eq!(r.url().path(), "/compte/securite");
 
@@ -543,22 +561,11 @@ async fn the_lab_can_require_a_second_factor() {
 
 #[tokio::test]
 async fn parallel_removals_cannot_take_the_last_required_factor() {
-    let app = TestApp::spawn_with(|config| {
-        config.require_second_factor = true;
+    let app = required_owner(|config| {
         config.public_url.set_host(Some("localhost")).unwrap();
     })
     .await;
-    app.import_ok("basic/manifest.csv").await;
-    let link = app.register_until_confirmation(CONTACT, OWNER).await;
-    app.get(&link).await;
-    app.post("/inscription/confirmer", &[]).await;
-    let fields = [("password", PASSWORD), ("confirmation", PASSWORD)];
-    app.post("/premiere-connexion", &fields).await;
-    let (_, page) = app.get_text("/compte/securite/application").await;
-    let secret = between(&page, "<code class=\"secret\">", "<").replace(' ', "");
-    let code = app_code_at(&secret, now(&app)).unwrap();
-    app.post("/compte/securite/application/confirmer", &[("code", &code)])
-        .await;
+    set_up_app_at_once(&app).await;
     let (_, page) = app
         .post_text(
             "/compte/securite/cle",
@@ -597,18 +604,8 @@ async fn parallel_removals_cannot_take_the_last_required_factor() {
 
 #[tokio::test]
 async fn a_session_without_a_factor_sets_one_up_once_the_lab_requires_it() {
-    let app = TestApp::spawn_with(|config| config.require_second_factor = true).await;
-    app.import_ok("basic/manifest.csv").await;
-    let link = app.register_until_confirmation(CONTACT, OWNER).await;
-    app.get(&link).await;
-    app.post("/inscription/confirmer", &[]).await;
-    let fields = [("password", PASSWORD), ("confirmation", PASSWORD)];
-    app.post("/premiere-connexion", &fields).await;
-    let (_, page) = app.get_text("/compte/securite/application").await;
-    let secret = between(&page, "<code class=\"secret\">", "<").replace(' ', "");
-    let code = app_code_at(&secret, now(&app)).unwrap();
-    app.post("/compte/securite/application/confirmer", &[("code", &code)])
-        .await;
+    let app = required_owner(|_| {}).await;
+    set_up_app_at_once(&app).await;
     assert_eq!(app.get("/rapports").await.url().path(), "/rapports");
     // Its factor gone by other means (an older portal, the database), the
     // open session may only set one up again.

@@ -10,14 +10,7 @@ async fn tell(
     change: FactorChange,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let row = sqlx::query("SELECT email, lang FROM accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let key = format!("second-factor:{account_id}:{}", Token::generate().hash());
-    let lang = Lang::from_tag(&row.try_get::<String, _>("lang")?);
-    let to: String = row.try_get("email")?;
-    enqueue(conn, &key, &to, lang, &Mail::SecondFactor { change }, now).await
+    tell_account(conn, account_id, &Mail::SecondFactor { change }, now).await
 }
 
 async fn store_codes(
