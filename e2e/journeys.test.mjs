@@ -67,6 +67,7 @@ const WORDS = {
     signInButton: 'Se connecter',
     wrongCode: /pas bon, ou a déjà servi/,
     codesLeft: /Il reste 8 codes de secours/,
+    renewCodes: 'Créer de nouveaux codes de secours',
     removeDone: /a été retiré/,
   },
   en: {
@@ -115,6 +116,7 @@ const WORDS = {
     signInButton: 'Sign in',
     wrongCode: /not right, or was already used/,
     codesLeft: /8 recovery codes left/,
+    renewCodes: 'Make new recovery codes',
     removeDone: /factor was removed/,
   },
 };
@@ -559,6 +561,19 @@ async function twoStepSignIn(t, portal, page, shot, w) {
     await page.waitForURL('**/rapports');
     await page.goto(`${portal.base}/compte/securite`);
     assert.match(await page.textContent('main'), w.codesLeft);
+  });
+
+  await t.test('new recovery codes replace the old ones after the password', async () => {
+    await page.getByRole('link', { name: w.renewCodes }).click();
+    await page.fill('#password', PASSWORD);
+    await checkPage(page, shot('40-renew-codes'));
+    await page.click('main form button[type=submit]');
+    await page.waitForSelector('ul.codes');
+    const renewed = await page.$$eval('ul.codes code', (codes) => codes.map((c) => c.textContent));
+    assert.equal(renewed.length, 10);
+    assert.ok(!renewed.includes(recoveryCodes[2]), 'the new codes are new');
+    await checkPage(page, shot('41-new-recovery-codes'));
+    recoveryCodes = renewed;
   });
 
   await t.test("the app's next code signs in", async () => {
