@@ -1,10 +1,12 @@
 //! Report files, kept by content (SHA-256) in a folder or an object store.
 //! Files are only ever reached through the hash stored on a report row.
 
-use std::io::SeekFrom;
+use std::collections::HashSet;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, SeekFrom, Write};
 use std::ops::Range;
-use std::path::Path as FsPath;
-use std::sync::Arc;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 use futures::stream::BoxStream;
@@ -48,6 +50,14 @@ pub enum StorageError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A file could not be written into the storage folder.
+    #[error("writing {path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
     /// The key is not a SHA-256 hex digest.
     #[error("invalid content key")]
     InvalidKey,
@@ -69,6 +79,10 @@ pub enum Stored {
 #[derive(Clone)]
 pub struct FileStore {
     inner: Arc<dyn ObjectStore>,
+    /// The folder, when files are kept in one. Files are copied into it
+    /// directly, in one trip to a blocking thread each: the object store's
+    /// look-up, read and write made three, and an import copies thousands.
+    folder: Option<Arc<PathBuf>>,
 }
 
 impl std::fmt::Debug for FileStore {
@@ -92,9 +106,14 @@ impl FileStore {
             path: setting.to_owned(),
             source,
         })?;
-        let local = LocalFileSystem::new_with_prefix(setting)?;
+        let folder = std::fs::canonicalize(setting).map_err(|source| StorageError::Read {
+            path: setting.to_owned(),
+            source,
+        })?;
+        let local = LocalFileSystem::new_with_prefix(&folder)?;
         Ok(Self {
             inner: Arc::new(local),
+            folder: Some(Arc::new(folder)),
         })
     }
 
@@ -112,7 +131,10 @@ impl FileStore {
         } else {
             Arc::new(PrefixStore::new(s3, prefix))
         };
-        Ok(Self { inner })
+        Ok(Self {
+            inner,
+            folder: None,
+        })
     }
 
     /// Whether the storage answers: a key that cannot exist must come back
@@ -134,6 +156,16 @@ impl FileStore {
         size: u64,
     ) -> Result<Stored, StorageError> {
         let key = key(sha256)?;
+        if let Some(folder) = &self.folder {
+            let target = folder.join(key.as_ref());
+            let (file, sha256) = (file.to_path_buf(), sha256.to_owned());
+            let copied =
+                tokio::task::spawn_blocking(move || copy_checked(&file, &target, &sha256)).await;
+            return copied.map_err(|e| StorageError::Write {
+                path: key.to_string(),
+                source: io::Error::other(e),
+            })?;
+        }
         if self.inner.head(&key).await.is_ok() {
             return Ok(Stored::AlreadyThere);
         }
@@ -171,6 +203,16 @@ impl FileStore {
         }
         writer.finish().await?;
         Ok(Stored::Written)
+    }
+
+    /// Somewhere for one import to keep copies of its files as they are
+    /// checked: only when files are kept in a folder.
+    pub fn staging(&self) -> Option<Arc<Staging>> {
+        Some(Arc::new(Staging {
+            folder: self.folder.clone()?,
+            number: rand::random(),
+            staged: Mutex::default(),
+        }))
     }
 
     /// Streams a stored file, or the given byte range of it.
@@ -223,6 +265,179 @@ impl FileStore {
     pub async fn keys(&self) -> Result<Vec<String>, StorageError> {
         let listed: Vec<_> = self.inner.list(None).try_collect().await?;
         Ok(listed.into_iter().map(|m| m.location.to_string()).collect())
+    }
+}
+
+/// Copies `source` to `target` in the storage folder, unless it is there,
+/// through a file beside it renamed into place once whole and checked: a
+/// reader sees the whole file or none. The bytes copied are hashed on the
+/// way; a file that no longer has the hash `sha256` is refused.
+fn copy_checked(source: &FsPath, target: &FsPath, sha256: &str) -> Result<Stored, StorageError> {
+    if target.exists() {
+        return Ok(Stored::AlreadyThere);
+    }
+    let read_error = |e| StorageError::Read {
+        path: source.display().to_string(),
+        source: e,
+    };
+    let write_error = |e| StorageError::Write {
+        path: target.display().to_string(),
+        source: e,
+    };
+    let mut input = File::open(source).map_err(read_error)?;
+    let (mut output, staged) = create_staged(target).map_err(write_error)?;
+
+    let copied = copy_hashing(&mut input, &mut output);
+    drop(output);
+    let outcome = match copied {
+        Ok(digest) if digest == sha256 => std::fs::rename(&staged, target).map_err(write_error),
+        Ok(_) => Err(StorageError::Changed(source.display().to_string())),
+        Err(Copy::Read(e)) => Err(read_error(e)),
+        Err(Copy::Write(e)) => Err(write_error(e)),
+    };
+    if outcome.is_err() {
+        let _ = std::fs::remove_file(&staged);
+    }
+    outcome.map(|()| Stored::Written)
+}
+
+/// Creates a new file named `{target}#{digits}` beside `target`, and its
+/// folder if missing. The object store leaves such names out of listings,
+/// as they are its own uploads in progress.
+// Limitation: a crash between creating and renaming leaves the partial
+// file behind; nothing removes it, though no report ever points to it.
+fn create_staged(target: &FsPath) -> io::Result<(File, PathBuf)> {
+    loop {
+        let staged = staged_path(target, rand::random());
+        match create_new(&staged) {
+            Ok(file) => return Ok((file, staged)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// `{target}#{number}`: a name the object store's listings skip.
+fn staged_path(target: &FsPath, number: u32) -> PathBuf {
+    let mut name = target.as_os_str().to_owned();
+    name.push(format!("#{number}"));
+    PathBuf::from(name)
+}
+
+/// Creates the file `path`, which must not exist, and its folder if missing.
+fn create_new(path: &FsPath) -> io::Result<File> {
+    let open = || OpenOptions::new().write(true).create_new(true).open(path);
+    match open() {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(path.parent().ok_or(e)?)?;
+            open()
+        }
+        opened => opened,
+    }
+}
+
+/// Copies of one import's files, written into the storage folder while the
+/// batch is checked, from the bytes the check read, under names listings
+/// skip; storing a file then only moves its copy into place. Each file of
+/// a batch is thus read once. Copies not moved are removed at the end.
+pub struct Staging {
+    folder: Arc<PathBuf>,
+    number: u32,
+    staged: Mutex<HashSet<String>>,
+}
+
+impl Staging {
+    /// Writes `bytes`, whose SHA-256 is `sha256`, as this import's copy,
+    /// unless the file is stored already. A failure only leaves the storing
+    /// step to copy the file from the batch, as without a copy.
+    pub fn keep(&self, sha256: &str, bytes: &[u8]) {
+        let Ok(target) = self.target(sha256) else {
+            return;
+        };
+        if target.exists() {
+            return;
+        }
+        let staged = staged_path(&target, self.number);
+        let Ok(mut file) = create_new(&staged) else {
+            return;
+        };
+        if file.write_all(bytes).is_ok() {
+            self.staged().insert(sha256.to_owned());
+        } else {
+            let _ = std::fs::remove_file(&staged);
+        }
+    }
+
+    /// Moves this import's copy of `sha256` into place; false if it has
+    /// none.
+    pub async fn promote(&self, sha256: &str) -> Result<bool, StorageError> {
+        if !self.staged().remove(sha256) {
+            return Ok(false);
+        }
+        let target = self.target(sha256)?;
+        let staged = staged_path(&target, self.number);
+        let shown = target.display().to_string();
+        let moved = tokio::task::spawn_blocking(move || std::fs::rename(&staged, &target)).await;
+        match moved {
+            Ok(Ok(())) => Ok(true),
+            Ok(Err(source)) => Err(StorageError::Write {
+                path: shown,
+                source,
+            }),
+            Err(e) => Err(StorageError::Write {
+                path: shown,
+                source: io::Error::other(e),
+            }),
+        }
+    }
+
+    /// Removes the copies that were not moved into place.
+    pub async fn discard_rest(&self) {
+        let left: Vec<PathBuf> = self
+            .staged()
+            .drain()
+            .filter_map(|sha256| self.target(&sha256).ok())
+            .map(|target| staged_path(&target, self.number))
+            .collect();
+        if left.is_empty() {
+            return;
+        }
+        let _ = tokio::task::spawn_blocking(move || {
+            for staged in left {
+                let _ = std::fs::remove_file(staged);
+            }
+        })
+        .await;
+    }
+
+    fn target(&self, sha256: &str) -> Result<PathBuf, StorageError> {
+        Ok(self.folder.join(key(sha256)?.as_ref()))
+    }
+
+    fn staged(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.staged.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Which side of a copy failed.
+enum Copy {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+/// Copies `input` to `output`; returns the SHA-256 hex of what it copied.
+fn copy_hashing(input: &mut File, output: &mut File) -> Result<String, Copy> {
+    let mut buffer = vec![0u8; STREAM_CHUNK];
+    let mut hasher = Sha256::new();
+    loop {
+        let read = match input.read(&mut buffer) {
+            Ok(0) => return Ok(hex::encode(hasher.finalize())),
+            Ok(read) => read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Copy::Read(e)),
+        };
+        hasher.update(&buffer[..read]);
+        output.write_all(&buffer[..read]).map_err(Copy::Write)?;
     }
 }
 
@@ -310,6 +525,95 @@ mod tests {
         let result = store.put_file(&sha, &source, 23).await;
         assert!(matches!(result, Err(StorageError::Changed(_))));
         assert!(store.keys().await.unwrap().is_empty());
+        let left: Vec<_> = std::fs::read_dir(dir.path().join("reports").join(&sha[..2]))
+            .unwrap()
+            .collect();
+        assert!(left.is_empty(), "nothing is left behind: {left:?}");
+    }
+
+    #[tokio::test]
+    async fn a_copy_in_progress_is_not_listed_and_a_missing_folder_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::open(dir.path().join("reports").to_str().unwrap()).unwrap();
+        let sha = crate::domain::secret::sha256_hex(b"whole");
+        let staged = dir.path().join("reports").join(&sha[..2]);
+        std::fs::create_dir_all(&staged).unwrap();
+        std::fs::write(staged.join(format!("{sha}.pdf#42")), b"who").unwrap();
+        assert!(store.keys().await.unwrap().is_empty());
+        assert!(!store.exists(&sha).await.unwrap());
+
+        std::fs::remove_dir_all(&staged).unwrap();
+        let source = dir.path().join("a.pdf");
+        std::fs::write(&source, b"whole").unwrap();
+        let stored = store.put_file(&sha, &source, 5).await.unwrap();
+        assert_eq!(stored, Stored::Written);
+        assert_eq!(
+            store.keys().await.unwrap(),
+            [format!("{}/{sha}.pdf", &sha[..2])]
+        );
+    }
+
+    /// Every file under `folder`, as paths relative to it.
+    fn files_under(folder: &FsPath) -> Vec<String> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                let below = files_under(&path);
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                found.extend(below.into_iter().map(|file| format!("{name}/{file}")));
+            } else {
+                found.push(path.file_name().unwrap().to_string_lossy().into_owned());
+            }
+        }
+        found.sort();
+        found
+    }
+
+    #[tokio::test]
+    async fn a_kept_copy_is_unlisted_until_moved_into_place_and_the_rest_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("reports");
+        let store = FileStore::open(folder.to_str().unwrap()).unwrap();
+        let staging = store.staging().expect("a folder keeps copies");
+        let (moved, dropped) = (
+            crate::domain::secret::sha256_hex(b"moved"),
+            crate::domain::secret::sha256_hex(b"dropped"),
+        );
+
+        staging.keep(&moved, b"moved");
+        staging.keep(&dropped, b"dropped");
+        assert!(store.keys().await.unwrap().is_empty());
+        assert_eq!(files_under(&folder).len(), 2);
+
+        assert!(staging.promote(&moved).await.unwrap());
+        assert!(!staging.promote(&moved).await.unwrap(), "moved once");
+        staging.discard_rest().await;
+        let key = format!("{}/{moved}.pdf", &moved[..2]);
+        assert_eq!(files_under(&folder), std::slice::from_ref(&key));
+        assert_eq!(std::fs::read(folder.join(&key)).unwrap(), b"moved");
+    }
+
+    #[tokio::test]
+    async fn no_copy_is_kept_of_a_stored_file_nor_in_an_object_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("reports");
+        let store = FileStore::open(folder.to_str().unwrap()).unwrap();
+        let source = dir.path().join("a.pdf");
+        std::fs::write(&source, b"stored").unwrap();
+        let sha = crate::domain::secret::sha256_hex(b"stored");
+        store.put_file(&sha, &source, 6).await.unwrap();
+
+        let staging = store.staging().unwrap();
+        staging.keep(&sha, b"stored");
+        assert!(!staging.promote(&sha).await.unwrap());
+        assert_eq!(files_under(&folder).len(), 1);
+
+        let s3 = FileStore {
+            inner: Arc::new(object_store::memory::InMemory::new()),
+            folder: None,
+        };
+        assert!(s3.staging().is_none());
     }
 
     #[test]

@@ -3,19 +3,21 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use futures::StreamExt;
 use futures::stream::FuturesOrdered;
 
-use super::manifest::{BatchRow, FileEvent, Problem, ProblemKind, read_batch_reporting};
+use super::manifest::{BatchRow, FileEvent, Listeners, Problem, ProblemKind, read_batch_reporting};
 use super::progress::{Progress, Silent, Stage};
 use crate::db::{
     Conflict, DbError, ImportOutcome, ImportPlan, ImportSummary, NewCode, PlannedReport, Store,
 };
 use crate::domain::secret::SecurityCode;
+use crate::import::pdf::PdfInfo;
 use crate::metrics::{ImportResult, Metrics};
-use crate::storage::{FileStore, StorageError, Stored};
+use crate::storage::{FileStore, Staging, StorageError, Stored};
 
 /// Files copied into the storage at once. Each copy is several trips to a
 /// blocking thread (look-up, read, write, rename), so one at a time leaves
@@ -83,7 +85,11 @@ pub async fn import_from(
     target: &ImportTarget<'_>,
     progress: &dyn Progress,
 ) -> Result<Imported, ImportError> {
-    let result = import_checked(manifest, source, target, progress).await;
+    let staging = target.files.staging();
+    let result = import_checked(manifest, source, target, progress, staging.as_ref()).await;
+    if let Some(staging) = staging {
+        staging.discard_rest().await;
+    }
     let (counted, reports) = match &result {
         Ok(Imported::Published(summary)) => (ImportResult::Published, summary.reports),
         Ok(Imported::NothingNew) => (ImportResult::NothingNew, 0),
@@ -99,8 +105,9 @@ async fn import_checked(
     source: &str,
     target: &ImportTarget<'_>,
     progress: &dyn Progress,
+    staging: Option<&Arc<Staging>>,
 ) -> Result<Imported, ImportError> {
-    let rows = read_batch_with(manifest, progress).await?;
+    let rows = read_batch_with(manifest, progress, staging).await?;
 
     let plan = plan(source, &rows, target);
     let check = target.store.check_batch(&plan).await?;
@@ -117,7 +124,7 @@ async fn import_checked(
     loop {
         while stored.len() < PARALLEL_PUTS {
             let Some(row) = waiting.next() else { break };
-            stored.push_back(put(target.files, row));
+            stored.push_back(put(target.files, staging, row));
         }
         let Some((row, result)) = stored.next().await else {
             break;
@@ -153,25 +160,49 @@ async fn import_checked(
     }
 }
 
-/// Copies one row's file into the storage.
+/// Moves one row's file into the storage from the copy kept while it was
+/// checked, or else copies it from the batch.
 async fn put<'a>(
     files: &FileStore,
+    staging: Option<&Arc<Staging>>,
     row: &'a BatchRow,
 ) -> (&'a BatchRow, Result<Stored, StorageError>) {
+    if let Some(staging) = staging {
+        match staging.promote(&row.sha256).await {
+            Ok(true) => return (row, Ok(Stored::Written)),
+            Ok(false) => {}
+            Err(e) => return (row, Err(e)),
+        }
+    }
     (row, files.put_file(&row.sha256, &row.file, row.size).await)
 }
 
-/// Reads and checks the manifest and its files off the async threads.
+/// Reads and checks the manifest and its files off the async threads,
+/// leaving a copy of each file in `staging`.
 async fn read_batch_with(
     manifest: &Path,
     progress: &dyn Progress,
+    staging: Option<&Arc<Staging>>,
 ) -> Result<Vec<BatchRow>, ImportError> {
     let path = manifest.to_path_buf();
+    let staging = staging.cloned();
     let (sender, mut received) = tokio::sync::mpsc::unbounded_channel();
     let reading = tokio::task::spawn_blocking(move || {
-        read_batch_reporting(&path, &|event| {
+        let report = |event| {
             let _ = sender.send(event);
-        })
+        };
+        let keep = |info: &PdfInfo, bytes: &[u8]| {
+            if let Some(staging) = &staging {
+                staging.keep(&info.sha256, bytes);
+            }
+        };
+        read_batch_reporting(
+            &path,
+            Listeners {
+                report: &report,
+                keep: &keep,
+            },
+        )
     });
     while let Some(event) = received.recv().await {
         match event {

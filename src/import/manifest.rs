@@ -18,6 +18,7 @@ use csv::StringRecord;
 
 use crate::domain::Email;
 use crate::domain::report::{RecipientCode, ReportKind, ReportNumber};
+use crate::import::pdf::PdfInfo;
 use files::{CheckedFile, FileResults, Folder};
 use header::Header;
 use row::{Metadata, Row};
@@ -89,7 +90,7 @@ impl BatchRow {
 /// file (paths relative to the manifest's folder). Returns all rows, or
 /// every problem found, sorted by row and column.
 pub fn read_batch(manifest: &Path) -> Result<Vec<BatchRow>, Vec<Problem>> {
-    read_batch_reporting(manifest, &|_| {})
+    read_batch_reporting(manifest, Listeners::NONE)
 }
 
 /// What checking the files of a batch has got to.
@@ -101,26 +102,44 @@ pub enum FileEvent {
     Checked(u64),
 }
 
-/// [`read_batch`], telling `report` how the file checks go (from several
-/// threads at once).
+/// Who hears of the file checks, from several threads at once.
+#[derive(Clone, Copy)]
+pub struct Listeners<'a> {
+    /// Told how far the checks have got.
+    pub report: &'a (dyn Fn(FileEvent) + Sync),
+    /// Given each file that passed while its bytes are still in memory
+    /// (files small enough to be parsed whole), so that a copy can be kept
+    /// without reading the file again. Only while no problem was found.
+    pub keep: &'a (dyn Fn(&PdfInfo, &[u8]) + Sync),
+}
+
+impl Listeners<'_> {
+    /// Nobody listens.
+    pub const NONE: Listeners<'static> = Listeners {
+        report: &|_| {},
+        keep: &|_, _| {},
+    };
+}
+
+/// [`read_batch`], telling `listeners` how the file checks go.
 pub fn read_batch_reporting(
     manifest: &Path,
-    report: &(dyn Fn(FileEvent) + Sync),
+    listeners: Listeners<'_>,
 ) -> Result<Vec<BatchRow>, Vec<Problem>> {
     let bytes = read_bytes(manifest).map_err(only)?;
-    read_batch_bytes_reporting(&bytes, manifest, report)
+    read_batch_bytes_reporting(&bytes, manifest, listeners)
 }
 
 /// Checks a manifest already read as `bytes`, as if it were the file at
 /// `manifest`: its rows, then the files they name, relative to its folder.
 pub fn read_batch_bytes(bytes: &[u8], manifest: &Path) -> Result<Vec<BatchRow>, Vec<Problem>> {
-    read_batch_bytes_reporting(bytes, manifest, &|_| {})
+    read_batch_bytes_reporting(bytes, manifest, Listeners::NONE)
 }
 
 fn read_batch_bytes_reporting(
     bytes: &[u8],
     manifest: &Path,
-    report: &(dyn Fn(FileEvent) + Sync),
+    listeners: Listeners<'_>,
 ) -> Result<Vec<BatchRow>, Vec<Problem>> {
     let text = text::decode(bytes).map_err(only)?;
     let delimiter = text::delimiter(&text);
@@ -143,8 +162,17 @@ fn read_batch_bytes_reporting(
     problems.extend(consistency::inconsistent_recipients(&rows));
 
     let cells: Vec<Option<&str>> = rows.iter().map(|r| r.file.as_deref()).collect();
-    report(FileEvent::Total(cells.iter().flatten().count()));
-    let files = files::check_all(&folder, &cells, report);
+    (listeners.report)(FileEvent::Total(cells.iter().flatten().count()));
+    // A batch already refused keeps no copy of its files.
+    let listeners = if problems.is_empty() {
+        listeners
+    } else {
+        Listeners {
+            keep: Listeners::NONE.keep,
+            ..listeners
+        }
+    };
+    let files = files::check_all(&folder, &cells, listeners);
     let batch = assemble(rows, files, &mut problems);
 
     if problems.is_empty() {

@@ -64,6 +64,15 @@ impl From<io::Error> for PdfProblem {
 /// Checks that the file at `path` is a complete, readable PDF, and returns
 /// its size, SHA-256 and page count. Reads the file once.
 pub fn check_pdf(path: &Path) -> Result<PdfInfo, PdfProblem> {
+    check_pdf_keeping(path, &|_, _| {})
+}
+
+/// [`check_pdf`], giving `keep` the file's bytes when it passes while they
+/// are in memory: files up to the full-parse size.
+pub fn check_pdf_keeping(
+    path: &Path,
+    keep: &(dyn Fn(&PdfInfo, &[u8]) + Sync),
+) -> Result<PdfInfo, PdfProblem> {
     let file = File::open(path)?;
     let size = file.metadata()?.len();
 
@@ -71,7 +80,7 @@ pub fn check_pdf(path: &Path) -> Result<PdfInfo, PdfProblem> {
         return Err(PdfProblem::Empty);
     }
     if size <= FULL_PARSE_LIMIT {
-        check_in_memory(file, size)
+        check_in_memory(file, size, keep)
     } else {
         check_streamed(file, size)
     }
@@ -79,7 +88,11 @@ pub fn check_pdf(path: &Path) -> Result<PdfInfo, PdfProblem> {
 
 /// Small files: one read, then the structural check, the hash and a full
 /// parse all work on the same bytes.
-fn check_in_memory(file: File, size: u64) -> Result<PdfInfo, PdfProblem> {
+fn check_in_memory(
+    file: File,
+    size: u64,
+    keep: &(dyn Fn(&PdfInfo, &[u8]) + Sync),
+) -> Result<PdfInfo, PdfProblem> {
     // The cap holds memory even if the file grows while it is read.
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.take(FULL_PARSE_LIMIT).read_to_end(&mut bytes)?;
@@ -97,11 +110,13 @@ fn check_in_memory(file: File, size: u64) -> Result<PdfInfo, PdfProblem> {
     check_xref_start(&peek[..peek.len().min(XREF_PEEK)])?;
 
     let pages = count_pages(&bytes)?;
-    Ok(PdfInfo {
+    let info = PdfInfo {
         size: to_u64(bytes.len()),
         sha256: hex::encode(Sha256::digest(&bytes)),
         pages: Some(pages),
-    })
+    };
+    keep(&info, &bytes);
+    Ok(info)
 }
 
 /// Large files: the structure is checked from a few reads at the start, at

@@ -258,9 +258,14 @@ impl TestApp {
         value
     }
 
-    /// Files held by the report storage.
+    /// Files held by the report storage. In a folder, every file there,
+    /// copies not yet moved into place included.
     pub async fn stored_files(&self) -> usize {
-        self.app.state.files.keys().await.unwrap().len()
+        let storage = &self.app.state.config.storage;
+        if storage.starts_with("s3://") {
+            return self.app.state.files.keys().await.unwrap().len();
+        }
+        files_below(Path::new(storage))
     }
 
     /// Registers the recipient invited at `contact` with `email`, up to the
@@ -392,4 +397,15 @@ pub fn generated_batch(args: &[&str]) -> tempfile::TempDir {
         .unwrap();
     assert!(status.success(), "make_corpus.py failed");
     dir
+}
+
+/// Number of files in `folder` and its subfolders.
+fn files_below(folder: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return 0;
+    };
+    entries
+        .map(|entry| entry.unwrap().path())
+        .map(|path| if path.is_dir() { files_below(&path) } else { 1 })
+        .sum()
 }

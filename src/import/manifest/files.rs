@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
-use super::FileEvent;
 use super::problem::{ProblemKind, excerpt};
+use super::{FileEvent, Listeners};
 use crate::import::pdf::{self, PdfInfo};
 
 /// Most threads checking files at once: reading is I/O, so a few more than
@@ -55,14 +55,14 @@ pub(super) type FileResults = Vec<Option<Result<CheckedFile, ProblemKind>>>;
 pub(super) fn check_all(
     folder: &Folder,
     cells: &[Option<&str>],
-    report: &(dyn Fn(FileEvent) + Sync),
+    listeners: Listeners<'_>,
 ) -> FileResults {
     let next = AtomicUsize::new(0);
     let mut results: FileResults = cells.iter().map(|_| None).collect();
 
     thread::scope(|scope| {
         let workers: Vec<_> = (0..worker_count(cells.len()))
-            .map(|_| scope.spawn(|| work(folder, cells, &next, report)))
+            .map(|_| scope.spawn(|| work(folder, cells, &next, listeners)))
             .collect();
         for worker in workers {
             for (index, result) in worker.join().unwrap_or_default() {
@@ -90,7 +90,7 @@ fn work(
     folder: &Folder,
     cells: &[Option<&str>],
     next: &AtomicUsize,
-    report: &(dyn Fn(FileEvent) + Sync),
+    listeners: Listeners<'_>,
 ) -> Vec<(usize, Result<CheckedFile, ProblemKind>)> {
     let mut done = Vec::new();
     loop {
@@ -99,8 +99,8 @@ fn work(
             return done;
         };
         if let Some(cell) = cell {
-            let checked = check_file(folder, cell);
-            report(FileEvent::Checked(
+            let checked = check_file(folder, cell, listeners.keep);
+            (listeners.report)(FileEvent::Checked(
                 checked.as_ref().map_or(0, |file| file.info.size),
             ));
             done.push((index, checked));
@@ -108,11 +108,16 @@ fn work(
     }
 }
 
-/// Checks one `file` cell: the path, then the file, then its content.
-pub(super) fn check_file(folder: &Folder, cell: &str) -> Result<CheckedFile, ProblemKind> {
+/// Checks one `file` cell: the path, then the file, then its content;
+/// `keep` is given the file's bytes if it passes while they are in memory.
+pub(super) fn check_file(
+    folder: &Folder,
+    cell: &str,
+    keep: &(dyn Fn(&PdfInfo, &[u8]) + Sync),
+) -> Result<CheckedFile, ProblemKind> {
     let relative = relative_path(cell)?;
     let path = resolve_inside(folder, &relative, cell)?;
-    let info = pdf::check_pdf(&path)?;
+    let info = pdf::check_pdf_keeping(&path, keep)?;
 
     let file_name = relative
         .file_name()
@@ -221,7 +226,7 @@ mod tests {
 
         let folder = Folder::of_manifest(&batch.path().join("manifest.csv")).unwrap();
         for cell in ["link.pdf", "dir/secret.pdf"] {
-            let refused = check_file(&folder, cell).unwrap_err();
+            let refused = check_file(&folder, cell, &|_, _| {}).unwrap_err();
             assert_eq!(refused, ProblemKind::LeavesFolder(cell.into()));
         }
     }
@@ -232,7 +237,7 @@ mod tests {
         std::fs::create_dir(batch.path().join("pdf")).unwrap();
         let folder = Folder::of_manifest(&batch.path().join("manifest.csv")).unwrap();
         assert_eq!(
-            check_file(&folder, "pdf").unwrap_err(),
+            check_file(&folder, "pdf", &|_, _| {}).unwrap_err(),
             ProblemKind::NotAFile("pdf".into())
         );
     }
