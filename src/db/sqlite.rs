@@ -103,29 +103,40 @@ async fn insert_audit(tx: &mut Transaction<'_, Sqlite>, e: &AuditEvent) -> Resul
     Ok(())
 }
 
-/// Sorts a batch's reports into new, unchanged and conflicting ones.
+/// Sorts a batch's reports into new, unchanged and conflicting ones. The
+/// batch's numbers go to SQLite as one JSON array: one statement for the
+/// whole batch, where a statement per report cost a trip to the
+/// connection's thread each.
 async fn classify(conn: &mut SqliteConnection, plan: &ImportPlan) -> Result<BatchCheck, DbError> {
+    let numbers: Vec<&str> = plan.reports.iter().map(|r| r.number.as_str()).collect();
+    let rows = sqlx::query(
+        "SELECT j.key, rc.code, r.period_start, r.period_end, r.kind, r.issued_on, r.file_sha256
+         FROM json_each(?) j
+         JOIN reports r ON r.number = j.value
+         JOIN recipients rc ON rc.id = r.recipient_id",
+    )
+    .bind(serde_json::Value::from(numbers).to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut existing = HashMap::with_capacity(rows.len());
+    for row in rows {
+        existing.insert(row.try_get::<i64, _>(0)?, row);
+    }
+
     let mut fresh = Vec::new();
     let mut unchanged = 0;
     let mut conflicts = Vec::new();
     for (index, report) in plan.reports.iter().enumerate() {
-        let existing = sqlx::query(
-            "SELECT rc.code, r.period_start, r.period_end, r.kind, r.issued_on, r.file_sha256
-             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id WHERE r.number = ?",
-        )
-        .bind(&report.number)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some(row) = existing else {
+        let Some(row) = existing.get(&i64::try_from(index).unwrap_or(i64::MAX)) else {
             fresh.push(index);
             continue;
         };
-        let same = row.try_get::<String, _>(0)? == report.recipient_code
-            && row.try_get::<String, _>(1)? == report.period_start.to_string()
-            && row.try_get::<String, _>(2)? == report.period_end.to_string()
-            && row.try_get::<String, _>(3)? == report.kind
-            && row.try_get::<String, _>(4)? == report.issued_on.to_string()
-            && row.try_get::<String, _>(5)? == report.sha256;
+        let same = row.try_get::<String, _>(1)? == report.recipient_code
+            && row.try_get::<String, _>(2)? == report.period_start.to_string()
+            && row.try_get::<String, _>(3)? == report.period_end.to_string()
+            && row.try_get::<String, _>(4)? == report.kind
+            && row.try_get::<String, _>(5)? == report.issued_on.to_string()
+            && row.try_get::<String, _>(6)? == report.sha256;
         if same {
             unchanged += 1;
         } else {
@@ -198,32 +209,39 @@ async fn insert_reports(
     recipients: &HashMap<String, i64>,
     batch_id: i64,
 ) -> Result<(), DbError> {
+    let mut rows = Vec::with_capacity(fresh.len());
     for &index in fresh {
         let r = &plan.reports[index];
         let recipient_id = recipients
             .get(&r.recipient_code)
             .copied()
             .ok_or_else(|| DbError::Corrupt(format!("recipient {}", r.recipient_code)))?;
-        sqlx::query(
-            "INSERT INTO reports (number, recipient_id, batch_id, period_start, period_end, kind,
-                 issued_on, published_at, available_until, file_sha256, file_size, file_name)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&r.number)
-        .bind(recipient_id)
-        .bind(batch_id)
-        .bind(r.period_start.to_string())
-        .bind(r.period_end.to_string())
-        .bind(r.kind)
-        .bind(r.issued_on.to_string())
-        .bind(ts(plan.now))
-        .bind(plan.available_until.to_string())
-        .bind(&r.sha256)
-        .bind(i64::try_from(r.size).unwrap_or(i64::MAX))
-        .bind(&r.file_name)
-        .execute(&mut **tx)
-        .await?;
+        rows.push(serde_json::json!([
+            r.number,
+            recipient_id,
+            r.period_start.to_string(),
+            r.period_end.to_string(),
+            r.kind,
+            r.issued_on.to_string(),
+            r.sha256,
+            i64::try_from(r.size).unwrap_or(i64::MAX),
+            r.file_name,
+        ]));
     }
+    // One statement for the batch, as in `classify`, in the batch's order.
+    sqlx::query(
+        "INSERT INTO reports (number, recipient_id, batch_id, period_start, period_end, kind,
+             issued_on, published_at, available_until, file_sha256, file_size, file_name)
+         SELECT value ->> 0, value ->> 1, ?, value ->> 2, value ->> 3, value ->> 4,
+             value ->> 5, ?, ?, value ->> 6, value ->> 7, value ->> 8
+         FROM json_each(?) ORDER BY key",
+    )
+    .bind(batch_id)
+    .bind(ts(plan.now))
+    .bind(plan.available_until.to_string())
+    .bind(serde_json::Value::Array(rows).to_string())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
