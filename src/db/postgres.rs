@@ -205,18 +205,28 @@ fn same_report(row: &PgRow, report: &PlannedReport) -> Result<bool, DbError> {
 
 /// Sorts a batch's reports into new, unchanged and conflicting ones.
 async fn classify(conn: &mut PgConnection, plan: &ImportPlan) -> Result<BatchCheck, DbError> {
+    // One statement for the whole batch: a query per report made a round
+    // trip to the server each.
+    let numbers: Vec<&str> = plan.reports.iter().map(|r| r.number.as_str()).collect();
+    let rows = sqlx::query(
+        "SELECT rc.code, r.period_start, r.period_end, r.kind, r.issued_on, r.file_sha256,
+             r.number
+         FROM reports r JOIN recipients rc ON rc.id = r.recipient_id
+         WHERE r.number = ANY($1)",
+    )
+    .bind(&numbers)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut existing = HashMap::with_capacity(rows.len());
+    for row in rows {
+        existing.insert(row.try_get::<String, _>("number")?, row);
+    }
+
     let mut check = BatchCheck::default();
     for (index, report) in plan.reports.iter().enumerate() {
-        let existing = sqlx::query(
-            "SELECT rc.code, r.period_start, r.period_end, r.kind, r.issued_on, r.file_sha256
-             FROM reports r JOIN recipients rc ON rc.id = r.recipient_id WHERE r.number = $1",
-        )
-        .bind(&report.number)
-        .fetch_optional(&mut *conn)
-        .await?;
-        match existing {
+        match existing.get(&report.number) {
             None => check.fresh.push(index),
-            Some(row) if same_report(&row, report)? => check.unchanged += 1,
+            Some(row) if same_report(row, report)? => check.unchanged += 1,
             Some(_) => check.conflicts.push(Conflict {
                 row: report.row,
                 number: report.number.clone(),
@@ -288,33 +298,64 @@ async fn insert_reports(
     recipients: &HashMap<String, i64>,
     batch_id: i64,
 ) -> Result<(), DbError> {
+    let mut columns = ReportColumns::default();
     for &index in fresh {
         let r = &plan.reports[index];
         let recipient_id = recipients
             .get(&r.recipient_code)
             .copied()
             .ok_or_else(|| DbError::Corrupt(format!("recipient {}", r.recipient_code)))?;
-        sqlx::query(
-            "INSERT INTO reports (number, recipient_id, batch_id, period_start, period_end, kind,
-                 issued_on, published_at, available_until, file_sha256, file_size, file_name)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(&r.number)
-        .bind(recipient_id)
-        .bind(batch_id)
-        .bind(r.period_start.to_string())
-        .bind(r.period_end.to_string())
-        .bind(r.kind)
-        .bind(r.issued_on.to_string())
-        .bind(ts(plan.now))
-        .bind(plan.available_until.to_string())
-        .bind(&r.sha256)
-        .bind(i64::try_from(r.size).unwrap_or(i64::MAX))
-        .bind(&r.file_name)
-        .execute(&mut *conn)
-        .await?;
+        columns.number.push(r.number.as_str());
+        columns.recipient_id.push(recipient_id);
+        columns.period_start.push(r.period_start.to_string());
+        columns.period_end.push(r.period_end.to_string());
+        columns.kind.push(r.kind);
+        columns.issued_on.push(r.issued_on.to_string());
+        columns.sha256.push(r.sha256.as_str());
+        columns.size.push(i64::try_from(r.size).unwrap_or(i64::MAX));
+        columns.file_name.push(r.file_name.as_str());
     }
+    // One statement for the batch, as in `classify`, in the batch's order.
+    sqlx::query(
+        "INSERT INTO reports (number, recipient_id, batch_id, period_start, period_end, kind,
+             issued_on, published_at, available_until, file_sha256, file_size, file_name)
+         SELECT number, recipient_id, $1, period_start, period_end, kind, issued_on, $2, $3,
+             file_sha256, file_size, file_name
+         FROM UNNEST($4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[],
+             $10::text[], $11::bigint[], $12::text[]) WITH ORDINALITY
+             AS r (number, recipient_id, period_start, period_end, kind, issued_on,
+                 file_sha256, file_size, file_name, position)
+         ORDER BY position",
+    )
+    .bind(batch_id)
+    .bind(ts(plan.now))
+    .bind(plan.available_until.to_string())
+    .bind(&columns.number)
+    .bind(&columns.recipient_id)
+    .bind(&columns.period_start)
+    .bind(&columns.period_end)
+    .bind(&columns.kind)
+    .bind(&columns.issued_on)
+    .bind(&columns.sha256)
+    .bind(&columns.size)
+    .bind(&columns.file_name)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
+}
+
+/// The new reports of a batch, a column at a time, for `UNNEST`.
+#[derive(Default)]
+struct ReportColumns<'a> {
+    number: Vec<&'a str>,
+    recipient_id: Vec<i64>,
+    period_start: Vec<String>,
+    period_end: Vec<String>,
+    kind: Vec<&'a str>,
+    issued_on: Vec<String>,
+    sha256: Vec<&'a str>,
+    size: Vec<i64>,
+    file_name: Vec<&'a str>,
 }
 
 /// Queues the invitation of each recipient the batch created.
