@@ -64,16 +64,16 @@ impl From<io::Error> for PdfProblem {
 /// Checks that the file at `path` is a complete, readable PDF, and returns
 /// its size, SHA-256 and page count. Reads the file once.
 pub fn check_pdf(path: &Path) -> Result<PdfInfo, PdfProblem> {
-    check_pdf_keeping(path, &|_, _| {})
+    check_opened_pdf(File::open(path)?, &|_, _| {})
 }
 
-/// [`check_pdf`], giving `keep` the file's bytes when it passes while they
-/// are in memory: files up to the full-parse size.
-pub fn check_pdf_keeping(
-    path: &Path,
+/// [`check_pdf`] on a file already open, giving `keep` the file's bytes
+/// when it passes while they are in memory: files up to the full-parse
+/// size.
+pub fn check_opened_pdf(
+    file: File,
     keep: &(dyn Fn(&PdfInfo, &[u8]) + Sync),
 ) -> Result<PdfInfo, PdfProblem> {
-    let file = File::open(path)?;
     let size = file.metadata()?.len();
 
     if size == 0 {

@@ -117,7 +117,8 @@ pub(super) fn check_file(
 ) -> Result<CheckedFile, ProblemKind> {
     let relative = relative_path(cell)?;
     let path = resolve_inside(folder, &relative, cell)?;
-    let info = pdf::check_pdf_keeping(&path, keep)?;
+    let file = open_resolved(&path, cell)?;
+    let info = pdf::check_opened_pdf(file, keep)?;
 
     let file_name = relative
         .file_name()
@@ -182,6 +183,32 @@ fn resolve_inside(folder: &Folder, relative: &Path, cell: &str) -> Result<PathBu
     Ok(path)
 }
 
+/// Opens the file `path` resolved to, and makes sure the file opened is
+/// that one: a folder on the way swapped for a link since it was resolved
+/// would lead the read out of the batch's folder.
+fn open_resolved(path: &Path, cell: &str) -> Result<fs::File, ProblemKind> {
+    let file = fs::File::open(path).map_err(|e| ProblemKind::FileUnreadable(e.kind()))?;
+    if let Some(opened) = opened_path(&file)
+        && opened != path
+    {
+        return Err(ProblemKind::LeavesFolder(excerpt(cell)));
+    }
+    Ok(file)
+}
+
+/// Where an open file is, as the kernel found it when opening it; `None`
+/// where the system does not say.
+#[cfg(target_os = "linux")]
+fn opened_path(file: &fs::File) -> Option<PathBuf> {
+    use std::os::fd::AsRawFd;
+    fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn opened_path(_file: &fs::File) -> Option<PathBuf> {
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +256,26 @@ mod tests {
             let refused = check_file(&folder, cell, &|_, _| {}).unwrap_err();
             assert_eq!(refused, ProblemKind::LeavesFolder(cell.into()));
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_reached_through_a_link_swapped_in_after_resolving_is_refused() {
+        let batch = tempfile::tempdir().unwrap();
+        let real = batch.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        std::fs::write(real.join("a.pdf"), b"%PDF-1.4").unwrap();
+        std::os::unix::fs::symlink(&real, batch.path().join("pdf")).unwrap();
+        let canonical = std::fs::canonicalize(batch.path()).unwrap();
+
+        // What was resolved earlier: `pdf/a.pdf`, a plain path then. What
+        // is opened now goes through a link to another folder.
+        let resolved = canonical.join("pdf/a.pdf");
+        assert_eq!(
+            open_resolved(&resolved, "pdf/a.pdf").unwrap_err(),
+            ProblemKind::LeavesFolder("pdf/a.pdf".into())
+        );
+        assert!(open_resolved(&canonical.join("real/a.pdf"), "real/a.pdf").is_ok());
     }
 
     #[test]
