@@ -276,29 +276,63 @@ fn copy_checked(source: &FsPath, target: &FsPath, sha256: &str) -> Result<Stored
     if target.exists() {
         return Ok(Stored::AlreadyThere);
     }
+    let (output, staged) = create_staged(target).map_err(|e| write_error(target, e))?;
+    fill(source, output, &staged, sha256)?;
+    if let Err(e) = std::fs::rename(&staged, target) {
+        let _ = std::fs::remove_file(&staged);
+        return Err(write_error(target, e));
+    }
+    Ok(Stored::Written)
+}
+
+/// Copies `source` to the new file `staged`, which an import moves into
+/// place later, unless `target` is stored already.
+fn copy_held(
+    source: &FsPath,
+    target: &FsPath,
+    staged: &FsPath,
+    sha256: &str,
+) -> Result<Stored, StorageError> {
+    if target.exists() {
+        return Ok(Stored::AlreadyThere);
+    }
+    let output = create_new(staged).map_err(|e| write_error(staged, e))?;
+    fill(source, output, staged, sha256)?;
+    Ok(Stored::Written)
+}
+
+/// Copies `source` into `output`, the new file at `staged`, hashing the
+/// bytes on the way; removes it unless it is whole and of hash `sha256`.
+fn fill(
+    source: &FsPath,
+    mut output: File,
+    staged: &FsPath,
+    sha256: &str,
+) -> Result<(), StorageError> {
     let read_error = |e| StorageError::Read {
         path: source.display().to_string(),
         source: e,
     };
-    let write_error = |e| StorageError::Write {
-        path: target.display().to_string(),
-        source: e,
-    };
-    let mut input = File::open(source).map_err(read_error)?;
-    let (mut output, staged) = create_staged(target).map_err(write_error)?;
-
-    let copied = copy_hashing(&mut input, &mut output);
+    let copied = File::open(source)
+        .map_err(read_error)
+        .and_then(|mut input| match copy_hashing(&mut input, &mut output) {
+            Ok(digest) if digest == sha256 => Ok(()),
+            Ok(_) => Err(StorageError::Changed(source.display().to_string())),
+            Err(Copy::Read(e)) => Err(read_error(e)),
+            Err(Copy::Write(e)) => Err(write_error(staged, e)),
+        });
     drop(output);
-    let outcome = match copied {
-        Ok(digest) if digest == sha256 => std::fs::rename(&staged, target).map_err(write_error),
-        Ok(_) => Err(StorageError::Changed(source.display().to_string())),
-        Err(Copy::Read(e)) => Err(read_error(e)),
-        Err(Copy::Write(e)) => Err(write_error(e)),
-    };
-    if outcome.is_err() {
-        let _ = std::fs::remove_file(&staged);
+    if copied.is_err() {
+        let _ = std::fs::remove_file(staged);
     }
-    outcome.map(|()| Stored::Written)
+    copied
+}
+
+fn write_error(path: &FsPath, source: io::Error) -> StorageError {
+    StorageError::Write {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// Creates a new file named `{target}#{digits}` beside `target`, and its
@@ -336,10 +370,15 @@ fn create_new(path: &FsPath) -> io::Result<File> {
     }
 }
 
-/// Copies of one import's files, written into the storage folder while the
-/// batch is checked, from the bytes the check read, under names listings
-/// skip; storing a file then only moves its copy into place. Each file of
-/// a batch is thus read once. Copies not moved are removed at the end.
+/// Copies of one import's files in the storage folder, under names
+/// listings skip, moved into place together once every file of the batch
+/// is copied and checked: a batch refused or failed halfway leaves no file
+/// behind. Most copies are written while the batch is checked, from the
+/// bytes the check read, so each file is read once. Copies not moved are
+/// removed at the end.
+// Limitation: an import killed before its end leaves its copies behind, up
+// to one per file of the batch, under names nothing lists or removes; they
+// cost disk space only. A sweep of old `#digits` names would reclaim it.
 pub struct Staging {
     folder: Arc<PathBuf>,
     number: u32,
@@ -368,27 +407,54 @@ impl Staging {
         }
     }
 
-    /// Moves this import's copy of `sha256` into place; false if it has
-    /// none.
-    pub async fn promote(&self, sha256: &str) -> Result<bool, StorageError> {
-        if !self.staged().remove(sha256) {
-            return Ok(false);
-        }
+    /// Makes sure this import holds a copy of the file `source`, of hash
+    /// `sha256`, unless it is stored already: copies it, hashing what it
+    /// copies, if the check kept none. A file that no longer has that hash
+    /// is refused.
+    pub async fn hold(&self, sha256: &str, source: &FsPath) -> Result<Stored, StorageError> {
         let target = self.target(sha256)?;
-        let staged = staged_path(&target, self.number);
-        let shown = target.display().to_string();
-        let moved = tokio::task::spawn_blocking(move || std::fs::rename(&staged, &target)).await;
-        match moved {
-            Ok(Ok(())) => Ok(true),
-            Ok(Err(source)) => Err(StorageError::Write {
-                path: shown,
-                source,
-            }),
-            Err(e) => Err(StorageError::Write {
-                path: shown,
-                source: io::Error::other(e),
-            }),
+        // Held already, or being copied for another row with this content.
+        if !self.staged().insert(sha256.to_owned()) {
+            return Ok(Stored::Written);
         }
+        let staged = staged_path(&target, self.number);
+        let source = source.to_path_buf();
+        let sha = sha256.to_owned();
+        let copied =
+            tokio::task::spawn_blocking(move || copy_held(&source, &target, &staged, &sha))
+                .await
+                .unwrap_or_else(|e| {
+                    Err(StorageError::Write {
+                        path: sha256.to_owned(),
+                        source: io::Error::other(e),
+                    })
+                });
+        if !matches!(copied, Ok(Stored::Written)) {
+            self.staged().remove(sha256);
+        }
+        copied
+    }
+
+    /// Moves every copy this import holds into place.
+    pub async fn promote_all(&self) -> Result<(), StorageError> {
+        let moves: Vec<(PathBuf, PathBuf)> = self
+            .staged()
+            .iter()
+            .filter_map(|sha256| self.target(sha256).ok())
+            .map(|target| (staged_path(&target, self.number), target))
+            .collect();
+        let moved = tokio::task::spawn_blocking(move || {
+            for (staged, target) in moves {
+                std::fs::rename(&staged, &target).map_err(|e| write_error(&target, e))?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap_or_else(|e| Err(write_error(&self.folder, io::Error::other(e))));
+        if moved.is_ok() {
+            self.staged().clear();
+        }
+        moved
     }
 
     /// Removes the copies that were not moved into place.
@@ -571,27 +637,51 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_kept_copy_is_unlisted_until_moved_into_place_and_the_rest_is_removed() {
+    async fn copies_are_unlisted_until_all_are_moved_into_place() {
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("reports");
         let store = FileStore::open(folder.to_str().unwrap()).unwrap();
         let staging = store.staging().expect("a folder keeps copies");
-        let (moved, dropped) = (
-            crate::domain::secret::sha256_hex(b"moved"),
-            crate::domain::secret::sha256_hex(b"dropped"),
-        );
+        let kept = crate::domain::secret::sha256_hex(b"kept");
+        let copied = crate::domain::secret::sha256_hex(b"copied");
+        let source = dir.path().join("copied.pdf");
+        std::fs::write(&source, b"copied").unwrap();
 
-        staging.keep(&moved, b"moved");
-        staging.keep(&dropped, b"dropped");
+        staging.keep(&kept, b"kept");
+        assert_eq!(staging.hold(&kept, &source).await.unwrap(), Stored::Written);
+        assert_eq!(
+            staging.hold(&copied, &source).await.unwrap(),
+            Stored::Written
+        );
         assert!(store.keys().await.unwrap().is_empty());
         assert_eq!(files_under(&folder).len(), 2);
 
-        assert!(staging.promote(&moved).await.unwrap());
-        assert!(!staging.promote(&moved).await.unwrap(), "moved once");
+        staging.promote_all().await.unwrap();
         staging.discard_rest().await;
-        let key = format!("{}/{moved}.pdf", &moved[..2]);
-        assert_eq!(files_under(&folder), std::slice::from_ref(&key));
-        assert_eq!(std::fs::read(folder.join(&key)).unwrap(), b"moved");
+        let key = |sha: &str| format!("{}/{sha}.pdf", &sha[..2]);
+        let mut expected = vec![key(&kept), key(&copied)];
+        expected.sort();
+        assert_eq!(files_under(&folder), expected);
+        assert_eq!(std::fs::read(folder.join(key(&kept))).unwrap(), b"kept");
+        assert_eq!(std::fs::read(folder.join(key(&copied))).unwrap(), b"copied");
+    }
+
+    #[tokio::test]
+    async fn a_batch_stopped_by_a_changed_file_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("reports");
+        let store = FileStore::open(folder.to_str().unwrap()).unwrap();
+        let staging = store.staging().unwrap();
+        let kept = crate::domain::secret::sha256_hex(b"kept");
+        let source = dir.path().join("changed.pdf");
+        std::fs::write(&source, b"changed since its check").unwrap();
+        let checked = crate::domain::secret::sha256_hex(b"as checked");
+
+        staging.keep(&kept, b"kept");
+        let refused = staging.hold(&checked, &source).await;
+        assert!(matches!(refused, Err(StorageError::Changed(_))));
+        staging.discard_rest().await;
+        assert!(files_under(&folder).is_empty());
     }
 
     #[tokio::test]
@@ -606,7 +696,11 @@ mod tests {
 
         let staging = store.staging().unwrap();
         staging.keep(&sha, b"stored");
-        assert!(!staging.promote(&sha).await.unwrap());
+        assert_eq!(
+            staging.hold(&sha, &source).await.unwrap(),
+            Stored::AlreadyThere
+        );
+        staging.promote_all().await.unwrap();
         assert_eq!(files_under(&folder).len(), 1);
 
         let s3 = FileStore {

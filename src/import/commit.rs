@@ -19,9 +19,9 @@ use crate::import::pdf::PdfInfo;
 use crate::metrics::{ImportResult, Metrics};
 use crate::storage::{FileStore, Staging, StorageError, Stored};
 
-/// Files copied into the storage at once. Each copy is several trips to a
-/// blocking thread (look-up, read, write, rename), so one at a time leaves
-/// the disk and the cores waiting on each other.
+/// Files copied into the storage at once. Each copy is a trip to a blocking
+/// thread, so one at a time leaves the disk and the cores waiting on each
+/// other.
 const PARALLEL_PUTS: usize = 16;
 
 /// Why a batch was not imported.
@@ -141,6 +141,10 @@ async fn import_checked(
         progress.advance(row.size);
     }
 
+    if let Some(staging) = staging {
+        staging.promote_all().await?;
+    }
+
     progress.stage(Stage::Committing, 0);
     let outcome = target.store.import_batch(&plan).await?;
     // A file shared with expired reports may have been purged between its
@@ -160,21 +164,18 @@ async fn import_checked(
     }
 }
 
-/// Moves one row's file into the storage from the copy kept while it was
-/// checked, or else copies it from the batch.
+/// Copies one row's file into the storage: into `staging` if there is one,
+/// unless the check kept a copy already, or else into place.
 async fn put<'a>(
     files: &FileStore,
     staging: Option<&Arc<Staging>>,
     row: &'a BatchRow,
 ) -> (&'a BatchRow, Result<Stored, StorageError>) {
-    if let Some(staging) = staging {
-        match staging.promote(&row.sha256).await {
-            Ok(true) => return (row, Ok(Stored::Written)),
-            Ok(false) => {}
-            Err(e) => return (row, Err(e)),
-        }
-    }
-    (row, files.put_file(&row.sha256, &row.file, row.size).await)
+    let stored = match staging {
+        Some(staging) => staging.hold(&row.sha256, &row.file).await,
+        None => files.put_file(&row.sha256, &row.file, row.size).await,
+    };
+    (row, stored)
 }
 
 /// Reads and checks the manifest and its files off the async threads,

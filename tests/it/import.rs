@@ -1,10 +1,12 @@
 //! Importing batches (OPS-1): the good corpora land exactly, the broken ones
 //! change nothing, re-imports are no-ops, owners are notified (NOT-1).
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dosiport::domain::Lang;
-use dosiport::import::commit::{ImportError, Imported};
+use dosiport::import::commit::{ImportError, Imported, import_from};
+use dosiport::import::progress::{Progress, Stage};
 use serde_json::Value;
 
 use crate::harness::{TestApp, corpus};
@@ -386,4 +388,81 @@ fn the_command_shows_progress_as_lines_in_a_pipe_and_as_a_bar_on_a_terminal() {
     );
     assert!(!shown.contains("Checking 41 files…"), "{shown}");
     assert!(shown.contains("Imported 41 reports"), "{shown}");
+}
+
+/// Rewrites a file of the batch as soon as its files start being stored.
+struct RewriteWhenStoring(PathBuf);
+
+impl Progress for RewriteWhenStoring {
+    fn stage(&self, stage: Stage, _files: usize) {
+        if stage == Stage::Storing {
+            std::fs::write(&self.0, b"%PDF-1.4 not what was checked").unwrap();
+        }
+    }
+
+    fn advance(&self, _bytes: u64) {}
+}
+
+/// The basic batch plus, as its last row, a report of more than 16 MiB:
+/// too large for the check to keep its bytes, so it is copied only when
+/// the files are stored. Returns the manifest and the large file.
+fn basic_batch_with_a_large_report(folder: &Path) -> (PathBuf, PathBuf) {
+    let source = corpus("basic");
+    std::fs::create_dir_all(folder.join("pdf")).unwrap();
+    for entry in std::fs::read_dir(source.join("pdf")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, folder.join("pdf").join(path.file_name().unwrap())).unwrap();
+    }
+
+    let large = folder.join("pdf/RDC-2025-009999_D0012001.pdf");
+    let mut pdf = lopdf::Document::load(source.join("pdf/RDC-2025-001001_D0012001.pdf")).unwrap();
+    let filler = lopdf::Stream::new(lopdf::Dictionary::new(), vec![7u8; 17 << 20]);
+    pdf.add_object(filler);
+    pdf.save(&large).unwrap();
+
+    let mut manifest = std::fs::read_to_string(source.join("manifest.csv")).unwrap();
+    if !manifest.ends_with('\n') {
+        manifest.push('\n');
+    }
+    manifest.push_str(
+        "RDC-2025-009999,D0012001,Centre hospitalier de Saint-Étienne-du-Rouvray,\
+         pcr.radiologie@example.org,2024-12-01,2024-12-31,periodique,2025-01-08,\
+         pdf/RDC-2025-009999_D0012001.pdf\n",
+    );
+    std::fs::write(folder.join("manifest.csv"), manifest).unwrap();
+    (folder.join("manifest.csv"), large)
+}
+
+#[tokio::test]
+async fn a_file_changed_before_it_is_stored_refuses_the_batch_and_stores_no_file() {
+    let app = TestApp::spawn().await;
+    let batch = tempfile::tempdir().unwrap();
+    let (manifest, large) = basic_batch_with_a_large_report(batch.path());
+    let target = app.app.import_target();
+
+    let result = import_from(&manifest, "test", &target, &RewriteWhenStoring(large)).await;
+
+    let Err(ImportError::Refused(problems)) = result else {
+        panic!("not refused: {result:?}");
+    };
+    let message = problems[0].message(Lang::Fr);
+    assert!(message.contains("changé"), "{message}");
+    assert_eq!(counts(&app).await, [0, 0, 0, 0, 0]);
+    assert_eq!(app.stored_files().await, 0, "no file of the batch is left");
+}
+
+#[tokio::test]
+async fn a_batch_with_a_large_report_stores_every_file() {
+    let app = TestApp::spawn().await;
+    let batch = tempfile::tempdir().unwrap();
+    let (manifest, _) = basic_batch_with_a_large_report(batch.path());
+
+    app.import(&manifest).await.unwrap();
+
+    let reports = app.count("SELECT COUNT(*) FROM reports").await;
+    let files = app
+        .count("SELECT COUNT(DISTINCT file_sha256) FROM reports")
+        .await;
+    assert_eq!(reports, 42);
+    assert_eq!(app.stored_files().await, usize::try_from(files).unwrap());
 }
