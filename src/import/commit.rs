@@ -121,8 +121,10 @@ async fn import_checked(
     let mut waiting = fresh.into_iter();
     let mut stored = FuturesOrdered::new();
     let mut shared = Vec::new();
+    let mut written = Vec::new();
+    let mut failure = None;
     loop {
-        while stored.len() < PARALLEL_PUTS {
+        while failure.is_none() && stored.len() < PARALLEL_PUTS {
             let Some(row) = waiting.next() else { break };
             stored.push_back(put(target.files, staging, row));
         }
@@ -130,15 +132,33 @@ async fn import_checked(
             break;
         };
         match result {
-            Ok(Stored::Written) => {}
+            Ok(Stored::Written) => written.push(row),
             Ok(Stored::AlreadyThere) => shared.push(row),
-            Err(StorageError::Changed(_)) => {
-                let problem = Problem::cell(row.row, row.line, "file", ProblemKind::FileChanged);
-                return Err(ImportError::Refused(vec![problem]));
+            // The copies in flight finish first, so that all they wrote is
+            // known.
+            Err(e) => {
+                failure.get_or_insert((row, e));
+                continue;
             }
-            Err(e) => return Err(e.into()),
         }
         progress.advance(row.size);
+    }
+    if let Some((row, error)) = failure {
+        // Copies held for the batch are removed with it; files an object
+        // store took one by one are deleted. Another import that found one
+        // of them there puts it back after its commit, as below.
+        if staging.is_none() {
+            for row in written {
+                let _ = target.files.delete(&row.sha256).await;
+            }
+        }
+        return Err(match error {
+            StorageError::Changed(_) => {
+                let problem = Problem::cell(row.row, row.line, "file", ProblemKind::FileChanged);
+                ImportError::Refused(vec![problem])
+            }
+            e => e.into(),
+        });
     }
 
     if let Some(staging) = staging {
