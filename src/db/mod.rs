@@ -526,6 +526,23 @@ pub struct ReportQuery {
     pub per_page: u32,
 }
 
+impl ReportQuery {
+    /// The year filter as the issue dates begin: `2025`.
+    pub fn year_prefix(&self) -> Option<String> {
+        self.year.map(|y| format!("{y:04}"))
+    }
+
+    /// Rows per page, at least one.
+    pub fn limit(&self) -> i64 {
+        i64::from(self.per_page.max(1))
+    }
+
+    /// Rows before the page; page 0 is read as page 1.
+    pub fn offset(&self) -> i64 {
+        i64::from(self.page.max(1) - 1) * self.limit()
+    }
+}
+
 /// A row of the reports list.
 #[derive(Debug, Clone)]
 pub struct ReportListItem {

@@ -1656,9 +1656,6 @@ impl Store for SqliteStore {
     }
 
     async fn reports_view(&self, account_id: i64, q: &ReportQuery) -> Result<ReportsView, DbError> {
-        let year = q.year.map(|y| format!("{y:04}"));
-        let per_page = i64::from(q.per_page.max(1));
-        let offset = i64::from(q.page.max(1) - 1) * per_page;
         let row = sqlx::query(&format!(
             "WITH access AS MATERIALIZED ({ACCESS}),
              mine AS MATERIALIZED (
@@ -1694,9 +1691,9 @@ impl Store for SqliteStore {
         ))
         .bind(account_id)
         .bind(q.recipient_id)
-        .bind(&year)
-        .bind(per_page)
-        .bind(offset)
+        .bind(q.year_prefix())
+        .bind(q.limit())
+        .bind(q.offset())
         .fetch_one(&self.pool)
         .await?;
         ReportsView::from_json(
